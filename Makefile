@@ -1,0 +1,47 @@
+# Baton — the front door. Every target bootstraps what it needs, idempotently.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: help bootstrap dev test test-py lint typecheck migrate openapi
+
+help:
+	@echo "make dev    install what is missing, migrate, start API :8000 and web :3000"
+	@echo "make test   the whole suite (Python on SQLite, PostgreSQL/Redis when their URLs are set, web, browser)"
+
+$(UV):
+	python3 -m pip install --user --quiet "uv==0.13.9" || python3 -m pip install --quiet "uv==0.13.9"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock apps/api/pyproject.toml
+	$(UV) sync --frozen
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+bootstrap: .venv/.synced node_modules/.installed
+
+migrate: .venv/.synced
+	$(UV) run baton-api migrate
+
+dev: bootstrap
+	cd apps/api && $(UV) run baton-api migrate
+	npx turbo run dev
+
+test: bootstrap test-py
+
+test-py: .venv/.synced
+	$(UV) run pytest $(PYTEST_ARGS)
+
+lint: .venv/.synced
+	$(UV) run ruff check . && $(UV) run ruff format --check .
+
+typecheck: .venv/.synced
+	$(UV) run mypy
+
+openapi: .venv/.synced
+	$(UV) run baton-api openapi

@@ -1,0 +1,100 @@
+"""The OAuth 2.0 token endpoint (RFC 6749 §4.3, §6), revocation (RFC 7009) and registration."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Response, status
+
+from baton_api.auth import service
+from baton_api.auth.schemas import TokenResponse
+from baton_api.core.dependencies import AppSettings, Client, Codec
+from baton_api.core.errors import ErrorCode, InvalidRequest, OAuthError, error_responses
+from baton_api.users import service as users_service
+from baton_api.users.schemas import PASSWORD_MAX_LENGTH, UserCreate, UserRead
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+MAX_FIELD = 4096
+
+
+def _bounded(value: str | None, name: str, limit: int = MAX_FIELD) -> str | None:
+    if value is not None and len(value) > limit:
+        raise InvalidRequest(ErrorCode.INVALID_REQUEST, f"{name} is too long.")
+    return value
+
+
+def _required(value: str | None, name: str) -> str:
+    if not value:
+        raise InvalidRequest(ErrorCode.INVALID_REQUEST, f"The {name} parameter is required.")
+    return value
+
+
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserRead,
+    responses=error_responses(409, 422),
+)
+async def register(body: UserCreate, settings: AppSettings) -> UserRead:
+    """Create an account."""
+    user = await users_service.register(settings, email=str(body.email), password=body.password)
+    return UserRead.model_validate(user)
+
+
+@router.post("/token", response_model=TokenResponse, responses=error_responses(400, oauth=True))
+async def token(
+    response: Response,
+    settings: AppSettings,
+    codec: Codec,
+    client: Client,
+    grant_type: Annotated[str | None, Form()] = None,
+    username: Annotated[str | None, Form()] = None,
+    password: Annotated[str | None, Form()] = None,
+    refresh_token: Annotated[str | None, Form()] = None,
+    scope: Annotated[str | None, Form()] = None,
+    client_id: Annotated[str | None, Form()] = None,
+) -> TokenResponse:
+    """OAuth 2.0 token endpoint: `grant_type=password` signs in, `grant_type=refresh_token`
+    rotates the single-use refresh token. Errors follow RFC 6749 §5.2 plus `error_code`."""
+    response.headers.update(NO_STORE)
+    _bounded(scope, "scope", 1024)
+    _bounded(client_id, "client_id", 255)
+    match grant_type:
+        case "password":
+            email = _required(_bounded(username, "username", 320), "username")
+            secret = _required(_bounded(password, "password", PASSWORD_MAX_LENGTH), "password")
+            issued = await service.password_grant(
+                settings, codec, username=email, password=secret, scope=scope, client=client
+            )
+        case "refresh_token":
+            presented = _required(_bounded(refresh_token, "refresh_token"), "refresh_token")
+            issued = await service.refresh_grant(settings, codec, refresh_token=presented, scope=scope, client=client)
+        case None | "":
+            raise InvalidRequest(ErrorCode.INVALID_REQUEST, "The grant_type parameter is required.")
+        case _:
+            raise OAuthError(
+                ErrorCode.UNSUPPORTED_GRANT_TYPE,
+                "grant_type must be password or refresh_token.",
+                error="unsupported_grant_type",
+            )
+    return TokenResponse(
+        access_token=issued.access_token,
+        expires_in=issued.expires_in,
+        refresh_token=issued.refresh_token,
+        scope=issued.scope,
+    )
+
+
+@router.post("/revoke", status_code=status.HTTP_200_OK, responses=error_responses(400, oauth=True))
+async def revoke(
+    codec: Codec,
+    client: Client,
+    token: Annotated[str | None, Form()] = None,
+    token_type_hint: Annotated[str | None, Form()] = None,
+) -> Response:
+    """RFC 7009 revocation: ends the session the token belongs to. Unknown tokens are not an error."""
+    presented = _required(_bounded(token, "token"), "token")
+    await service.revoke_token(codec, token=presented, token_type_hint=token_type_hint, client=client)
+    return Response(status_code=status.HTTP_200_OK, headers=NO_STORE)

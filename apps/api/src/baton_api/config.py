@@ -1,0 +1,97 @@
+"""Typed settings (prefix ``BATON_``). Secrets have no defaults: development and test generate
+them once into the git-ignored data folder; production refuses to start without strong ones."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32  # 256-bit HMAC key for HS256 (RFC 7518 §3.2)
+WEAK_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "dev", "test", "jwt-secret"})
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BATON_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path(".baton")
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    jwt_secret: SecretStr | None = None
+    jwt_issuer: str = "baton"
+    jwt_audience: str = "baton-api"
+
+    access_token_ttl_seconds: int = Field(default=300, ge=1, le=86_400)
+    refresh_token_ttl_seconds: int = Field(default=1_209_600, ge=1)
+    session_max_age_seconds: int = Field(default=2_592_000, ge=1)
+    refresh_grace_seconds: float = Field(default=10, ge=0, le=300)
+    refresh_reuse_revokes_session: bool = True
+
+    bcrypt_rounds: int = Field(default=12, ge=4, le=31)
+    bcrypt_max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        problems = []
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+        if not secret:
+            problems.append("BATON_JWT_SECRET is required")
+        elif len(secret.encode()) < MIN_SECRET_BYTES or secret.lower() in WEAK_SECRETS:
+            problems.append(f"BATON_JWT_SECRET must be at least {MIN_SECRET_BYTES} random bytes")
+        elif len(set(secret)) < 16:
+            problems.append("BATON_JWT_SECRET looks like a placeholder (too few distinct characters)")
+        if self.bcrypt_rounds < 10:
+            problems.append("BATON_BCRYPT_ROUNDS must be at least 10 in production")
+        if not self.database_url:
+            problems.append("BATON_DATABASE_URL is required in production")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite://{self.data_dir.resolve() / 'baton.sqlite3'}?busy_timeout=10000"
+
+    @property
+    def jwt_secret_bytes(self) -> bytes:
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value().encode()
+        return _dev_secret(self.data_dir, "jwt_secret").encode()
+
+
+def _dev_secret(data_dir: Path, name: str) -> str:
+    """Generate a development secret once and keep it in the data folder (mode 0600)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secrets.json"
+    # Several API processes may start at once: only one of them may generate the secret.
+    with (data_dir / "secrets.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        if name not in stored:
+            stored[name] = secrets.token_urlsafe(48)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(stored, indent=2))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+    return stored[name]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
