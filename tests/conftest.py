@@ -22,6 +22,7 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
+from tortoise.backends.base.executor import EXECUTOR_CACHE  # noqa: E402
 
 from tests.support import databases  # noqa: E402
 from baton_api.config import Settings  # noqa: E402
@@ -76,6 +77,9 @@ def settings(database_url: str, settings_overrides: dict[str, object]) -> Settin
 
 @pytest.fixture
 async def app(settings: Settings, database_url: str) -> AsyncIterator[FastAPI]:
+    # Tortoise caches compiled INSERTs per connection name ("default"): one process serving
+    # SQLite and then PostgreSQL (only ever in this test session) must start from a clean cache.
+    EXECUTOR_CACHE.clear()
     application = create_app(settings)
     async with LifespanManager(application):
         await databases.truncate_all()

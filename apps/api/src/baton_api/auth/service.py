@@ -122,14 +122,12 @@ def _issue(
 
 
 def _decode_refresh(codec: TokenCodec, token: str) -> jwt.RefreshClaims:
+    """Verify signature, type, audience and issuer. Expiry is judged after the session is known,
+    so that a client learns whether the session or only this token has run out."""
     try:
-        claims = codec.decode_refresh_token(token)
+        claims = codec.decode_refresh_token(token, verify_exp=False)
         uuid.UUID(claims.jti), uuid.UUID(claims.sid), uuid.UUID(claims.sub)
-    except jwt.TokenError as exc:
-        if exc.expired:
-            raise InvalidGrant(ErrorCode.REFRESH_TOKEN_EXPIRED, "The refresh token has expired; sign in again.") from exc
-        raise InvalidGrant(ErrorCode.REFRESH_TOKEN_INVALID, "The refresh token is invalid.") from exc
-    except ValueError as exc:
+    except (jwt.TokenError, ValueError) as exc:
         raise InvalidGrant(ErrorCode.REFRESH_TOKEN_INVALID, "The refresh token is invalid.") from exc
     return claims
 
@@ -145,6 +143,8 @@ async def refresh_grant(
         raise InvalidGrant(ErrorCode.REFRESH_TOKEN_INVALID, "The refresh token is not known.")
     session, user = row.session, row.session.user
     _check_session(session, user)
+    if claims.exp <= time.time():
+        raise InvalidGrant(ErrorCode.REFRESH_TOKEN_EXPIRED, "The refresh token has expired; sign in again.")
     scope_now = _narrow_scope(session.scope, user, scope)
 
     if row.revoked:
