@@ -21,12 +21,12 @@ os.environ["BATON_DATA_DIR"] = str(_TEST_DATA_DIR)
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
+from baton_api.config import Settings  # noqa: E402
+from baton_api.main import create_app  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from tortoise.backends.base.executor import EXECUTOR_CACHE  # noqa: E402
 
 from tests.support import databases  # noqa: E402
-from baton_api.config import Settings  # noqa: E402
-from baton_api.main import create_app  # noqa: E402
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -115,7 +115,9 @@ async def sign_in(client: httpx.AsyncClient, email: str, password: str, **extra:
 
 
 async def refresh(client: httpx.AsyncClient, refresh_token: str, **extra: str) -> httpx.Response:
-    return await client.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token, **extra})
+    return await client.post(
+        "/auth/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token, **extra}
+    )
 
 
 @pytest.fixture

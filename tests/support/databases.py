@@ -11,11 +11,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from baton_api.config import Settings
+from baton_api.core.db import tortoise_config
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate
-
-from baton_api.core.db import tortoise_config
-from baton_api.config import Settings
 
 TABLES = ["security_events", "refresh_tokens", "sessions", "users"]
 

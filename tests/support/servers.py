@@ -56,15 +56,28 @@ def api_servers(
     urls: list[str] = []
     logs = []
     try:
-        for i in range(processes):
+        for _ in range(processes):
             port = free_port()
             log = (data_dir / f"uvicorn-{port}.log").open("wb")
             logs.append(log)
             procs.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", "baton_api.main:app", "--host", "127.0.0.1",
-                     "--port", str(port), "--no-access-log", "--log-level", "warning"],
-                    env=base_env, stdout=log, stderr=subprocess.STDOUT,
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "baton_api.main:app",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--no-access-log",
+                        "--log-level",
+                        "warning",
+                    ],
+                    env=base_env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
                 )
             )
             urls.append(f"http://127.0.0.1:{port}")

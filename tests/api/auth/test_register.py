@@ -57,7 +57,9 @@ async def test_password_outside_length_bounds_is_422(client: httpx.AsyncClient, 
         "a" * 72 + "tail-one",
     ],
 )
-async def test_long_and_non_ascii_passwords_work_and_are_not_truncated(client: httpx.AsyncClient, password: str) -> None:
+async def test_long_and_non_ascii_passwords_work_and_are_not_truncated(
+    client: httpx.AsyncClient, password: str
+) -> None:
     email = f"p{len(password.encode())}-{ord(password[0])}@example.com"
     assert (await client.post("/auth/register", json={"email": email, "password": password})).status_code == 201
     assert (await sign_in(client, email, password)).status_code == 200

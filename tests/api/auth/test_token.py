@@ -5,9 +5,9 @@ import time
 import httpx
 import jwt
 import pytest
-
 from baton_api.config import Settings
 from baton_api.core.jwt import Keys
+
 from tests.conftest import RegisteredUser, sign_in
 
 
@@ -30,8 +30,11 @@ async def test_access_token_has_the_rfc9068_shape(
     header = jwt.get_unverified_header(body["access_token"])
     assert header == {"alg": "HS256", "typ": "at+jwt"}
     claims = jwt.decode(
-        body["access_token"], Keys.derive(settings.jwt_secret_bytes).access, algorithms=["HS256"],
-        audience=settings.jwt_audience, issuer=settings.jwt_issuer,
+        body["access_token"],
+        Keys.derive(settings.jwt_secret_bytes).access,
+        algorithms=["HS256"],
+        audience=settings.jwt_audience,
+        issuer=settings.jwt_issuer,
     )
     assert claims["sub"] == user.id
     assert {"iss", "aud", "sub", "sid", "scope", "iat", "exp", "jti"} <= set(claims)
@@ -43,11 +46,15 @@ async def test_wrong_password_and_unknown_user_look_identical(client: httpx.Asyn
     wrong = await sign_in(client, user.email, "not the password at all")
     unknown = await sign_in(client, "nobody@example.com", "not the password at all")
     assert wrong.status_code == unknown.status_code == 400
-    assert wrong.json() == unknown.json() == {
-        "error": "invalid_grant",
-        "error_description": "Incorrect email or password.",
-        "error_code": "invalid_credentials",
-    }
+    assert (
+        wrong.json()
+        == unknown.json()
+        == {
+            "error": "invalid_grant",
+            "error_description": "Incorrect email or password.",
+            "error_code": "invalid_credentials",
+        }
+    )
     assert wrong.headers["cache-control"] == unknown.headers["cache-control"] == "no-store"
 
 
@@ -60,8 +67,11 @@ async def test_wrong_password_and_unknown_user_look_identical(client: httpx.Asyn
         ({"grant_type": "password", "username": "a@example.com"}, "invalid_request", "invalid_request"),
         ({"grant_type": "password", "password": "whatever-long"}, "invalid_request", "invalid_request"),
         ({"grant_type": "refresh_token"}, "invalid_request", "invalid_request"),
-        ({"grant_type": "password", "username": "a@example.com", "password": "p" * 5000}, "invalid_request",
-         "invalid_request"),
+        (
+            {"grant_type": "password", "username": "a@example.com", "password": "p" * 5000},
+            "invalid_request",
+            "invalid_request",
+        ),
     ],
 )
 async def test_malformed_token_requests_get_rfc6749_errors(
@@ -76,10 +86,16 @@ async def test_malformed_token_requests_get_rfc6749_errors(
 
 @pytest.mark.parametrize(
     ("content", "content_type"),
-    [(b'{"grant_type": "password"}', "application/json"), (b"\x00\xff\xfe", "application/x-www-form-urlencoded"),
-     (b"grant_type=password&&&===", "application/x-www-form-urlencoded"), (b"garbage", "text/plain")],
+    [
+        (b'{"grant_type": "password"}', "application/json"),
+        (b"\x00\xff\xfe", "application/x-www-form-urlencoded"),
+        (b"grant_type=password&&&===", "application/x-www-form-urlencoded"),
+        (b"garbage", "text/plain"),
+    ],
 )
-async def test_non_form_bodies_get_invalid_request(client: httpx.AsyncClient, content: bytes, content_type: str) -> None:
+async def test_non_form_bodies_get_invalid_request(
+    client: httpx.AsyncClient, content: bytes, content_type: str
+) -> None:
     response = await client.post("/auth/token", content=content, headers={"content-type": content_type})
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"

@@ -7,9 +7,9 @@ import time
 import httpx
 import jwt
 import pytest
-
 from baton_api.config import Settings
 from baton_api.core.jwt import Keys
+
 from tests.conftest import RegisteredUser
 
 
@@ -41,9 +41,19 @@ async def test_expired_access_token_is_token_expired(
 ) -> None:
     now = int(time.time())
     token = jwt.encode(
-        {"iss": settings.jwt_issuer, "aud": settings.jwt_audience, "sub": user.id, "sid": "s", "scope": "user",
-         "iat": now - 600, "exp": now - 1, "jti": "j"},
-        Keys.derive(settings.jwt_secret_bytes).access, algorithm="HS256", headers={"typ": "at+jwt"},
+        {
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            "sub": user.id,
+            "sid": "s",
+            "scope": "user",
+            "iat": now - 600,
+            "exp": now - 1,
+            "jti": "j",
+        },
+        Keys.derive(settings.jwt_secret_bytes).access,
+        algorithm="HS256",
+        headers={"typ": "at+jwt"},
     )
     _expect_invalid(await client.get("/users/me", headers={"Authorization": f"Bearer {token}"}), "token_expired")
 
@@ -90,8 +100,16 @@ async def test_wrong_secret_wrong_audience_wrong_issuer_are_rejected(
     client: httpx.AsyncClient, user: RegisteredUser, settings: Settings
 ) -> None:
     now = int(time.time())
-    base = {"iss": settings.jwt_issuer, "aud": settings.jwt_audience, "sub": user.id, "sid": "s", "scope": "user",
-            "iat": now, "exp": now + 60, "jti": "j"}
+    base = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": user.id,
+        "sid": "s",
+        "scope": "user",
+        "iat": now,
+        "exp": now + 60,
+        "jti": "j",
+    }
     key = Keys.derive(settings.jwt_secret_bytes).access
     variants = [
         jwt.encode(base, b"another-secret-another-secret-00", algorithm="HS256", headers={"typ": "at+jwt"}),

@@ -6,13 +6,15 @@ re-encode it byte for byte (HS256 is deterministic), which the grace window reli
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 
 class Session(Model):
     id = fields.UUIDField(primary_key=True)
-    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="sessions", on_delete=fields.CASCADE
     )
     scope = fields.CharField(max_length=255, default="")
@@ -46,12 +48,12 @@ class RefreshToken(Model):
 
 class SecurityEvent(Model):
     id = fields.BigIntField(primary_key=True)
-    user: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="security_events", null=True, on_delete=fields.CASCADE
     )
     session_id = fields.UUIDField(null=True)
     type = fields.CharField(max_length=64)
-    detail = fields.JSONField(default=dict)
+    detail: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     ip_address = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
