@@ -26,10 +26,9 @@ node_modules/.installed: package.json package-lock.json
 bootstrap: .venv/.synced node_modules/.installed
 
 migrate: .venv/.synced
-	$(UV) run baton-api migrate
+	cd apps/api && $(UV) run baton-api migrate
 
 dev: bootstrap
-	cd apps/api && $(UV) run baton-api migrate
 	npx turbo run dev
 
 test: bootstrap test-py
