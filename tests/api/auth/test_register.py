@@ -51,10 +51,11 @@ async def test_password_outside_length_bounds_is_422(client: httpx.AsyncClient, 
 @pytest.mark.parametrize(
     "password",
     [
-        "ü" * 64,  # 128 UTF-8 bytes: beyond bcrypt's 72-byte limit
-        "密码" * 32,  # 64 characters, 192 bytes
-        "🔐" * 64,  # 256 bytes
-        "a" * 72 + "tail-one",
+        # Varied, not repeated characters: the password policy rejects "ü" * 64 as guessable.
+        "Grüße aus Köln: Bären, Flöße und übermütige Möwen über Düsseldorf",  # > 72 UTF-8 bytes
+        "我的密码是一条很长的句子包含许多不同的汉字以及标点符号而且超过字节限制",  # 3 bytes a character
+        "🔐🦊🌋🎻🧭🪁🍉🚲🛶🎲🧩🦉🌵🪐🥨🧪🎈🦀🐙🌶",  # 4 bytes an emoji, 80 bytes
+        "The quick brown fox jumps over the lazy dog while sixty-two zebras nap." + "tail-one",  # spans byte 72
     ],
 )
 async def test_long_and_non_ascii_passwords_work_and_are_not_truncated(

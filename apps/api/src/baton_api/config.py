@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+import limits
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32  # 256-bit HMAC key for HS256 (RFC 7518 §3.2)
@@ -40,6 +41,40 @@ class Settings(BaseSettings):
     bcrypt_max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
 
     cors_origins: list[str] = Field(default_factory=list)
+
+    # Password policy (NIST SP 800-63B §3.1.1.2): a length floor, no composition rules, and
+    # rejection of common or easily guessed passwords (zxcvbn score 0-4; see SECURITY.md).
+    password_min_length: int = Field(default=8, ge=8, le=256)
+    password_min_strength: int = Field(default=2, ge=0, le=4)
+
+    # Rate limits in `limits` notation ("10/minute", several joined by ";"), moving windows.
+    # Shared through Redis when BATON_REDIS_URL is set, per process otherwise. See SECURITY.md.
+    rate_limit_enabled: bool = True
+    rate_limit_sign_in_per_account: str = "10/5 minutes"
+    rate_limit_sign_in_per_ip: str = "30/minute;300/hour"
+    rate_limit_register_per_account: str = "5/hour"
+    rate_limit_register_per_ip: str = "20/hour"
+    # Generous on purpose: one session's racing tabs (50 parallel refreshes of one token, plus
+    # client retries) must converge through the grace window, not trip this budget.
+    rate_limit_refresh_per_session: str = "600/minute"
+    # Proxies whose X-Forwarded-For is believed (addresses or CIDR networks); nobody else's is.
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    max_request_body_bytes: int = Field(default=65_536, ge=1_024)
+
+    @field_validator(
+        "rate_limit_sign_in_per_account",
+        "rate_limit_sign_in_per_ip",
+        "rate_limit_register_per_account",
+        "rate_limit_register_per_ip",
+        "rate_limit_refresh_per_session",
+    )
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        try:
+            limits.parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit in `limits` notation (e.g. '10/minute'): {value!r}") from exc
+        return value
 
     @model_validator(mode="after")
     def _check_production(self) -> Settings:

@@ -10,13 +10,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from tortoise.contrib.fastapi import RegisterTortoise
 
+from baton_api.admin.router import router as admin_router
 from baton_api.auth.router import router as auth_router
 from baton_api.config import Settings, get_settings
 from baton_api.core import passwords
+from baton_api.core.body_limit import BodySizeLimitMiddleware
 from baton_api.core.db import tortoise_config
 from baton_api.core.errors import install_error_handlers
+from baton_api.core.ratelimit import RateLimiter
 from baton_api.core.tokens import TokenCodec
 from baton_api.health.router import router as health_router
+from baton_api.sessions.router import router as sessions_router
 from baton_api.users.router import router as users_router
 
 OAUTH_PATHS = frozenset({"/auth/token", "/auth/revoke"})
@@ -47,7 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.codec = TokenCodec.from_settings(settings)
+    app.state.rate_limiter = RateLimiter(settings)
     install_error_handlers(app, oauth_paths=OAUTH_PATHS)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -56,7 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type"],
         )
     app.include_router(auth_router)
+    app.include_router(sessions_router)
     app.include_router(users_router)
+    app.include_router(admin_router)
     app.include_router(health_router)
     return app
 

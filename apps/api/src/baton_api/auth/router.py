@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Response, status
 
-from baton_api.auth import service
+from baton_api.auth import service, throttling
 from baton_api.auth.schemas import TokenResponse
-from baton_api.core.dependencies import AppSettings, Client, Codec
+from baton_api.core.dependencies import AppSettings, Client, Codec, Limiter
 from baton_api.core.errors import ErrorCode, InvalidRequest, OAuthError, error_responses
 from baton_api.users import service as users_service
 from baton_api.users.schemas import PASSWORD_MAX_LENGTH, UserCreate, UserRead
@@ -35,20 +35,22 @@ def _required(value: str | None, name: str) -> str:
     "/register",
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
-    responses=error_responses(409, 422),
+    responses=error_responses(409, 422, 429),
 )
-async def register(body: UserCreate, settings: AppSettings) -> UserRead:
-    """Create an account."""
+async def register(body: UserCreate, settings: AppSettings, limiter: Limiter, client: Client) -> UserRead:
+    """Create an account. The password must meet the policy (length, not a common password)."""
+    await throttling.guard_register(limiter, client, email=str(body.email))
     user = await users_service.register(settings, email=str(body.email), password=body.password)
     return UserRead.model_validate(user)
 
 
-@router.post("/token", response_model=TokenResponse, responses=error_responses(400, oauth=True))
+@router.post("/token", response_model=TokenResponse, responses=error_responses(400, 429, oauth=True))
 async def token(
     response: Response,
     settings: AppSettings,
     codec: Codec,
     client: Client,
+    limiter: Limiter,
     grant_type: Annotated[str | None, Form()] = None,
     username: Annotated[str | None, Form()] = None,
     password: Annotated[str | None, Form()] = None,
@@ -65,11 +67,13 @@ async def token(
         case "password":
             email = _required(_bounded(username, "username", 320), "username")
             secret = _required(_bounded(password, "password", PASSWORD_MAX_LENGTH), "password")
+            await throttling.guard_sign_in(limiter, client, username=email)
             issued = await service.password_grant(
                 settings, codec, username=email, password=secret, scope=scope, client=client
             )
         case "refresh_token":
             presented = _required(_bounded(refresh_token, "refresh_token"), "refresh_token")
+            await throttling.guard_refresh(limiter, codec, client, refresh_token=presented)
             issued = await service.refresh_grant(settings, codec, refresh_token=presented, scope=scope, client=client)
         case None | "":
             raise InvalidRequest(ErrorCode.INVALID_REQUEST, "The grant_type parameter is required.")

@@ -111,6 +111,28 @@ class InvalidGrant(OAuthError):
     error = "invalid_grant"
 
 
+class RateLimited(BatonError):
+    """429 with ``Retry-After`` (RFC 6585 §4). On the OAuth endpoints the body keeps the RFC 6749
+    §5.2 shape (``temporarily_unavailable``), so OAuth client libraries still parse it."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = ErrorCode.RATE_LIMITED
+    default_detail = "Too many attempts; try again later."
+
+    def __init__(self, retry_after: int, *, oauth: bool = False) -> None:
+        headers = {"Retry-After": str(retry_after)}
+        if oauth:
+            headers |= {"Cache-Control": "no-store", "Pragma": "no-cache"}
+        super().__init__(f"Too many attempts; try again in {retry_after} seconds.", headers=headers)
+        self.retry_after = retry_after
+        self.oauth = oauth
+
+    def body(self) -> dict[str, Any]:
+        if self.oauth:
+            return {"error": "temporarily_unavailable", "error_description": self.detail, "error_code": self.code.value}
+        return super().body()
+
+
 def error_responses(*codes: int, oauth: bool = False) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route, so both generated clients get typed error models."""
     model = OAuthErrorResponse if oauth else ErrorResponse
@@ -122,6 +144,10 @@ def error_responses(*codes: int, oauth: bool = False) -> dict[int | str, dict[st
             out[code] = {"model": ErrorResponse, "description": _DESCRIPTIONS[code]}
         else:
             out[code] = {"model": model, "description": _DESCRIPTIONS.get(code, "Error")}
+        if code == 429:
+            out[code]["headers"] = {
+                "Retry-After": {"description": "Seconds until a retry can succeed.", "schema": {"type": "integer"}}
+            }
     return out
 
 
@@ -131,6 +157,7 @@ _DESCRIPTIONS = {
     403: "Insufficient scope",
     404: "Not found",
     409: "Conflict",
+    413: "Request body too large",
     429: "Too many requests",
 }
 

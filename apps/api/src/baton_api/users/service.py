@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import functools
+import unicodedata
+import uuid
+
+import anyio
 from tortoise.exceptions import IntegrityError
 
+from baton_api.auth.models import SecurityEvent
 from baton_api.config import Settings
-from baton_api.core import passwords
-from baton_api.users.exceptions import EmailAlreadyRegistered
+from baton_api.core import password_policy, passwords
+from baton_api.users.exceptions import CurrentPasswordIncorrect, EmailAlreadyRegistered, PasswordRejected
 from baton_api.users.models import User
 
 
@@ -12,8 +18,27 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+async def check_password_policy(
+    settings: Settings, password: str, *, email: str | None, field: str = "password"
+) -> None:
+    """Raise ``PasswordRejected`` (422) unless ``password`` meets the policy. zxcvbn's estimate
+    takes milliseconds of CPU, so it runs off the event loop."""
+    violations = await anyio.to_thread.run_sync(
+        functools.partial(
+            password_policy.check_password,
+            password,
+            min_length=settings.password_min_length,
+            min_strength=settings.password_min_strength,
+            email=email,
+        )
+    )
+    if violations:
+        raise PasswordRejected(violations, field=field)
+
+
 async def register(settings: Settings, *, email: str, password: str) -> User:
     email = normalize_email(email)
+    await check_password_policy(settings, password, email=email)
     if await User.exists(email=email):
         raise EmailAlreadyRegistered()
     password_hash = await passwords.hash_password(password, settings.bcrypt_rounds)
@@ -33,3 +58,53 @@ async def authenticate(settings: Settings, email: str, password: str) -> User | 
         user.password_hash = await passwords.hash_password(password, settings.bcrypt_rounds)
         await user.save(update_fields=["password_hash", "updated_at"])
     return user
+
+
+async def change_password(
+    settings: Settings,
+    user: User,
+    *,
+    current_password: str,
+    new_password: str,
+    current_session_id: uuid.UUID,
+    ip_address: str | None,
+) -> int:
+    """Verify the current password, check the new one against the policy, store its hash, and
+    end every other session (a thief's stolen refresh token dies with them). Returns how many."""
+    # sessions.service builds on auth.service, which imports this module: import at call time.
+    from baton_api.sessions import service as sessions_service
+
+    if not await passwords.verify_password(current_password, user.password_hash, settings.bcrypt_rounds):
+        raise CurrentPasswordIncorrect()
+    await check_password_policy(settings, new_password, email=user.email, field="new_password")
+    if unicodedata.normalize("NFKC", new_password) == unicodedata.normalize("NFKC", current_password):
+        unchanged = password_policy.PolicyViolation(
+            "password_unchanged", "The new password must differ from the current one."
+        )
+        raise PasswordRejected([unchanged], field="new_password")
+    user.password_hash = await passwords.hash_password(new_password, settings.bcrypt_rounds)
+    await user.save(update_fields=["password_hash", "updated_at"])
+    ended = await sessions_service.end_sessions(
+        user.id, keep=current_session_id, reason="password_changed", by="password_change", ip_address=ip_address
+    )
+    await SecurityEvent.create(
+        type="password_changed",
+        user_id=user.id,
+        session_id=current_session_id,
+        ip_address=ip_address,
+        detail={"other_sessions_ended": ended},
+    )
+    return ended
+
+
+async def list_security_events(
+    user_id: uuid.UUID, *, limit: int, before: int | None
+) -> tuple[list[SecurityEvent], int | None]:
+    """The user's events, newest first, in keyset pages: ``before`` is the last id already seen."""
+    query = SecurityEvent.filter(user_id=user_id)
+    if before is not None:
+        query = query.filter(id__lt=before)
+    events = await query.order_by("-id").limit(limit + 1)
+    if len(events) > limit:
+        return events[:limit], events[limit - 1].id
+    return events, None
