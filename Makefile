@@ -6,16 +6,17 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap dev test test-py lint typecheck migrate openapi
+.PHONY: help bootstrap dev test test-py lint typecheck migrate openapi generate check-generated
 
 help:
 	@echo "make dev    install what is missing, migrate, start API :8000 and web :3000"
+	@echo "make generate  regenerate openapi.json and the TypeScript and Python clients"
 	@echo "make test   the whole suite (Python on SQLite, PostgreSQL/Redis when their URLs are set, web, browser)"
 
 $(UV):
 	python3 -m pip install --user --quiet "uv==0.13.9" || python3 -m pip install --quiet "uv==0.13.9"
 
-.venv/.synced: $(UV) pyproject.toml uv.lock apps/api/pyproject.toml
+.venv/.synced: $(UV) pyproject.toml uv.lock apps/api/pyproject.toml packages/api-client/python/pyproject.toml
 	$(UV) sync --frozen
 	@touch $@
 
@@ -31,7 +32,7 @@ migrate: .venv/.synced
 dev: bootstrap
 	npx turbo run dev
 
-test: bootstrap test-py
+test: bootstrap check-generated test-py
 
 test-py: .venv/.synced
 	$(UV) run pytest $(PYTEST_ARGS)
@@ -44,3 +45,11 @@ typecheck: .venv/.synced
 
 openapi: .venv/.synced
 	$(UV) run baton-api openapi
+
+# openapi.json + TypeScript client + Python client, all from the API's schema (commit the result)
+generate: bootstrap
+	scripts/generate.sh
+
+# fails when regenerating changes anything, then builds the TypeScript client
+check-generated: bootstrap
+	scripts/check_generated.sh

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import { type Client, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client/index.js';
-import type { AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeData, AuthRevokeErrors, AuthRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, UsersReadMeData, UsersReadMeErrors, UsersReadMeResponses } from './types.gen.js';
+import type { AdminDeleteUserData, AdminDeleteUserErrors, AdminDeleteUserResponses, AdminDisableUserData, AdminDisableUserErrors, AdminDisableUserResponses, AdminEnableUserData, AdminEnableUserErrors, AdminEnableUserResponses, AdminListUsersData, AdminListUsersErrors, AdminListUsersResponses, AuthRegisterData, AuthRegisterErrors, AuthRegisterResponses, AuthRevokeData, AuthRevokeErrors, AuthRevokeResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, SessionsEndOtherSessionsData, SessionsEndOtherSessionsErrors, SessionsEndOtherSessionsResponses, SessionsEndSessionData, SessionsEndSessionErrors, SessionsEndSessionResponses, SessionsListSessionsData, SessionsListSessionsErrors, SessionsListSessionsResponses, UsersChangePasswordData, UsersChangePasswordErrors, UsersChangePasswordResponses, UsersListSecurityEventsData, UsersListSecurityEventsErrors, UsersListSecurityEventsResponses, UsersReadMeData, UsersReadMeErrors, UsersReadMeResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -21,7 +21,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 /**
  * Register
  *
- * Create an account.
+ * Create an account. The password must meet the policy (length, not a common password).
  */
 export const authRegister = <ThrowOnError extends boolean = false>(options: Options<AuthRegisterData, ThrowOnError>) => (options.client ?? client).post<AuthRegisterResponses, AuthRegisterErrors, ThrowOnError>({
     url: '/auth/register',
@@ -64,6 +64,39 @@ export const authRevoke = <ThrowOnError extends boolean = false>(options?: Optio
 });
 
 /**
+ * End Other Sessions
+ *
+ * End every session except this one.
+ */
+export const sessionsEndOtherSessions = <ThrowOnError extends boolean = false>(options?: Options<SessionsEndOtherSessionsData, ThrowOnError>) => (options?.client ?? client).delete<SessionsEndOtherSessionsResponses, SessionsEndOtherSessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/sessions',
+    ...options
+});
+
+/**
+ * List Sessions
+ *
+ * Your active sessions, most recently used first; `current` marks this one.
+ */
+export const sessionsListSessions = <ThrowOnError extends boolean = false>(options?: Options<SessionsListSessionsData, ThrowOnError>) => (options?.client ?? client).get<SessionsListSessionsResponses, SessionsListSessionsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/sessions',
+    ...options
+});
+
+/**
+ * End Session
+ *
+ * End one of your sessions (sign a device out); its refresh token stops working at once.
+ */
+export const sessionsEndSession = <ThrowOnError extends boolean = false>(options: Options<SessionsEndSessionData, ThrowOnError>) => (options.client ?? client).delete<SessionsEndSessionResponses, SessionsEndSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/auth/sessions/{session_id}',
+    ...options
+});
+
+/**
  * Read Me
  *
  * The signed-in user.
@@ -71,6 +104,76 @@ export const authRevoke = <ThrowOnError extends boolean = false>(options?: Optio
 export const usersReadMe = <ThrowOnError extends boolean = false>(options?: Options<UsersReadMeData, ThrowOnError>) => (options?.client ?? client).get<UsersReadMeResponses, UsersReadMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/users/me',
+    ...options
+});
+
+/**
+ * Change Password
+ *
+ * Change your password (the current one is required). Every other session ends.
+ */
+export const usersChangePassword = <ThrowOnError extends boolean = false>(options: Options<UsersChangePasswordData, ThrowOnError>) => (options.client ?? client).post<UsersChangePasswordResponses, UsersChangePasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/password',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Security Events
+ *
+ * Your security log, newest first: sign-ins, failures, sessions ended, password changes, …
+ */
+export const usersListSecurityEvents = <ThrowOnError extends boolean = false>(options?: Options<UsersListSecurityEventsData, ThrowOnError>) => (options?.client ?? client).get<UsersListSecurityEventsResponses, UsersListSecurityEventsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/users/me/security-events',
+    ...options
+});
+
+/**
+ * List Users
+ *
+ * All accounts, oldest first.
+ */
+export const adminListUsers = <ThrowOnError extends boolean = false>(options?: Options<AdminListUsersData, ThrowOnError>) => (options?.client ?? client).get<AdminListUsersResponses, AdminListUsersErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/admin/users',
+    ...options
+});
+
+/**
+ * Disable User
+ *
+ * Disable an account: its sessions end and its tokens stop working.
+ */
+export const adminDisableUser = <ThrowOnError extends boolean = false>(options: Options<AdminDisableUserData, ThrowOnError>) => (options.client ?? client).post<AdminDisableUserResponses, AdminDisableUserErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/admin/users/{user_id}/disable',
+    ...options
+});
+
+/**
+ * Enable User
+ *
+ * Enable a disabled account (its old sessions stay ended).
+ */
+export const adminEnableUser = <ThrowOnError extends boolean = false>(options: Options<AdminEnableUserData, ThrowOnError>) => (options.client ?? client).post<AdminEnableUserResponses, AdminEnableUserErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/admin/users/{user_id}/enable',
+    ...options
+});
+
+/**
+ * Delete User
+ *
+ * Delete an account with its sessions and security events.
+ */
+export const adminDeleteUser = <ThrowOnError extends boolean = false>(options: Options<AdminDeleteUserData, ThrowOnError>) => (options.client ?? client).delete<AdminDeleteUserResponses, AdminDeleteUserErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/admin/users/{user_id}',
     ...options
 });
 

@@ -5,6 +5,44 @@ export type ClientOptions = {
 };
 
 /**
+ * AdminUserRead
+ */
+export type AdminUserRead = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Email
+     */
+    email: string;
+    /**
+     * Is Active
+     */
+    is_active: boolean;
+    /**
+     * Is Admin
+     */
+    is_admin: boolean;
+    /**
+     * Created At
+     */
+    created_at: string;
+};
+
+/**
+ * EndedSessions
+ */
+export type EndedSessions = {
+    /**
+     * Ended
+     *
+     * How many sessions were ended.
+     */
+    ended: number;
+};
+
+/**
  * ErrorCode
  */
 export type ErrorCode = 'not_authenticated' | 'token_expired' | 'token_invalid' | 'insufficient_scope' | 'invalid_request' | 'unsupported_grant_type' | 'unsupported_token_type' | 'invalid_scope' | 'invalid_credentials' | 'refresh_token_invalid' | 'refresh_token_expired' | 'refresh_token_revoked' | 'refresh_token_reused' | 'session_revoked' | 'session_expired' | 'email_already_registered' | 'validation_error' | 'not_found' | 'method_not_allowed' | 'rate_limited' | 'internal_error';
@@ -60,6 +98,114 @@ export type OAuthErrorResponse = {
 };
 
 /**
+ * PasswordChange
+ */
+export type PasswordChange = {
+    /**
+     * Current Password
+     */
+    current_password: string;
+    /**
+     * New Password
+     */
+    new_password: string;
+};
+
+/**
+ * SecurityEventPage
+ */
+export type SecurityEventPage = {
+    /**
+     * Items
+     */
+    items: Array<SecurityEventRead>;
+    /**
+     * Next Before
+     *
+     * Pass as `before` to read older events; null on the last page.
+     */
+    next_before: number | null;
+};
+
+/**
+ * SecurityEventRead
+ *
+ * One entry of the account's security log. Never contains a token or a password.
+ */
+export type SecurityEventRead = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Type
+     *
+     * sign_in, sign_in_failed, refresh_token_reused, session_ended, password_changed, rate_limited, …
+     */
+    type: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Ip Address
+     */
+    ip_address: string | null;
+    /**
+     * Session Id
+     */
+    session_id: string | null;
+    /**
+     * Detail
+     */
+    detail: {
+        [key: string]: unknown;
+    };
+};
+
+/**
+ * SessionRead
+ *
+ * One signed-in device: a refresh-token family.
+ */
+export type SessionRead = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Last Used At
+     *
+     * When the session last signed in or refreshed.
+     */
+    last_used_at: string;
+    /**
+     * Expires At
+     *
+     * The session's absolute end; refreshing never extends it.
+     */
+    expires_at: string;
+    /**
+     * User Agent
+     */
+    user_agent: string | null;
+    /**
+     * Ip Address
+     */
+    ip_address: string | null;
+    /**
+     * Current
+     *
+     * True for the session of the access token making this request.
+     */
+    current: boolean;
+};
+
+/**
  * TokenResponse
  *
  * RFC 6749 §5.1 access token response.
@@ -101,6 +247,28 @@ export type UserCreate = {
      * Password
      */
     password: string;
+};
+
+/**
+ * UserPage
+ */
+export type UserPage = {
+    /**
+     * Items
+     */
+    items: Array<AdminUserRead>;
+    /**
+     * Total
+     */
+    total: number;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
 };
 
 /**
@@ -242,6 +410,10 @@ export type AuthRegisterErrors = {
      * Validation error
      */
     422: ValidationErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
 };
 
 export type AuthRegisterError = AuthRegisterErrors[keyof AuthRegisterErrors];
@@ -271,6 +443,10 @@ export type AuthTokenErrors = {
      * Validation Error
      */
     422: HttpValidationError;
+    /**
+     * Too many requests
+     */
+    429: OAuthErrorResponse;
 };
 
 export type AuthTokenError = AuthTokenErrors[keyof AuthTokenErrors];
@@ -311,6 +487,96 @@ export type AuthRevokeResponses = {
     200: unknown;
 };
 
+export type SessionsEndOtherSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/sessions';
+};
+
+export type SessionsEndOtherSessionsErrors = {
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+};
+
+export type SessionsEndOtherSessionsError = SessionsEndOtherSessionsErrors[keyof SessionsEndOtherSessionsErrors];
+
+export type SessionsEndOtherSessionsResponses = {
+    /**
+     * Successful Response
+     */
+    200: EndedSessions;
+};
+
+export type SessionsEndOtherSessionsResponse = SessionsEndOtherSessionsResponses[keyof SessionsEndOtherSessionsResponses];
+
+export type SessionsListSessionsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/auth/sessions';
+};
+
+export type SessionsListSessionsErrors = {
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+};
+
+export type SessionsListSessionsError = SessionsListSessionsErrors[keyof SessionsListSessionsErrors];
+
+export type SessionsListSessionsResponses = {
+    /**
+     * Response Sessions.List Sessions
+     *
+     * Successful Response
+     */
+    200: Array<SessionRead>;
+};
+
+export type SessionsListSessionsResponse = SessionsListSessionsResponses[keyof SessionsListSessionsResponses];
+
+export type SessionsEndSessionData = {
+    body?: never;
+    path: {
+        /**
+         * Session Id
+         */
+        session_id: string;
+    };
+    query?: never;
+    url: '/auth/sessions/{session_id}';
+};
+
+export type SessionsEndSessionErrors = {
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+    /**
+     * Not found
+     */
+    404: ErrorResponse;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorResponse;
+};
+
+export type SessionsEndSessionError = SessionsEndSessionErrors[keyof SessionsEndSessionErrors];
+
+export type SessionsEndSessionResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type SessionsEndSessionResponse = SessionsEndSessionResponses[keyof SessionsEndSessionResponses];
+
 export type UsersReadMeData = {
     body?: never;
     path?: never;
@@ -335,6 +601,263 @@ export type UsersReadMeResponses = {
 };
 
 export type UsersReadMeResponse = UsersReadMeResponses[keyof UsersReadMeResponses];
+
+export type UsersChangePasswordData = {
+    body: PasswordChange;
+    path?: never;
+    query?: never;
+    url: '/users/me/password';
+};
+
+export type UsersChangePasswordErrors = {
+    /**
+     * Bad request
+     */
+    400: ErrorResponse;
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorResponse;
+    /**
+     * Too many requests
+     */
+    429: ErrorResponse;
+};
+
+export type UsersChangePasswordError = UsersChangePasswordErrors[keyof UsersChangePasswordErrors];
+
+export type UsersChangePasswordResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type UsersChangePasswordResponse = UsersChangePasswordResponses[keyof UsersChangePasswordResponses];
+
+export type UsersListSecurityEventsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Before
+         *
+         * Return events older than this id.
+         */
+        before?: number | null;
+    };
+    url: '/users/me/security-events';
+};
+
+export type UsersListSecurityEventsErrors = {
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorResponse;
+};
+
+export type UsersListSecurityEventsError = UsersListSecurityEventsErrors[keyof UsersListSecurityEventsErrors];
+
+export type UsersListSecurityEventsResponses = {
+    /**
+     * Successful Response
+     */
+    200: SecurityEventPage;
+};
+
+export type UsersListSecurityEventsResponse = UsersListSecurityEventsResponses[keyof UsersListSecurityEventsResponses];
+
+export type AdminListUsersData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/admin/users';
+};
+
+export type AdminListUsersErrors = {
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+    /**
+     * Insufficient scope
+     */
+    403: ErrorResponse;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorResponse;
+};
+
+export type AdminListUsersError = AdminListUsersErrors[keyof AdminListUsersErrors];
+
+export type AdminListUsersResponses = {
+    /**
+     * Successful Response
+     */
+    200: UserPage;
+};
+
+export type AdminListUsersResponse = AdminListUsersResponses[keyof AdminListUsersResponses];
+
+export type AdminDisableUserData = {
+    body?: never;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/admin/users/{user_id}/disable';
+};
+
+export type AdminDisableUserErrors = {
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+    /**
+     * Insufficient scope
+     */
+    403: ErrorResponse;
+    /**
+     * Not found
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict
+     */
+    409: ErrorResponse;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorResponse;
+};
+
+export type AdminDisableUserError = AdminDisableUserErrors[keyof AdminDisableUserErrors];
+
+export type AdminDisableUserResponses = {
+    /**
+     * Successful Response
+     */
+    200: AdminUserRead;
+};
+
+export type AdminDisableUserResponse = AdminDisableUserResponses[keyof AdminDisableUserResponses];
+
+export type AdminEnableUserData = {
+    body?: never;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/admin/users/{user_id}/enable';
+};
+
+export type AdminEnableUserErrors = {
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+    /**
+     * Insufficient scope
+     */
+    403: ErrorResponse;
+    /**
+     * Not found
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict
+     */
+    409: ErrorResponse;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorResponse;
+};
+
+export type AdminEnableUserError = AdminEnableUserErrors[keyof AdminEnableUserErrors];
+
+export type AdminEnableUserResponses = {
+    /**
+     * Successful Response
+     */
+    200: AdminUserRead;
+};
+
+export type AdminEnableUserResponse = AdminEnableUserResponses[keyof AdminEnableUserResponses];
+
+export type AdminDeleteUserData = {
+    body?: never;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/admin/users/{user_id}';
+};
+
+export type AdminDeleteUserErrors = {
+    /**
+     * Not authenticated: missing, invalid or expired access token
+     */
+    401: ErrorResponse;
+    /**
+     * Insufficient scope
+     */
+    403: ErrorResponse;
+    /**
+     * Not found
+     */
+    404: ErrorResponse;
+    /**
+     * Conflict
+     */
+    409: ErrorResponse;
+    /**
+     * Validation error
+     */
+    422: ValidationErrorResponse;
+};
+
+export type AdminDeleteUserError = AdminDeleteUserErrors[keyof AdminDeleteUserErrors];
+
+export type AdminDeleteUserResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type AdminDeleteUserResponse = AdminDeleteUserResponses[keyof AdminDeleteUserResponses];
 
 export type HealthLiveData = {
     body?: never;
