@@ -42,6 +42,20 @@ class Settings(BaseSettings):
 
     cors_origins: list[str] = Field(default_factory=list)
 
+    # Observability. /metrics is public outside production; in production it answers only with
+    # BATON_METRICS_TOKEN as a bearer token, or when BATON_METRICS_PUBLIC=true (a private network).
+    metrics_public: bool | None = None
+    metrics_token: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+    access_log: bool = True
+
+    # `baton-api serve` (production serving: uvicorn worker processes; flags override these).
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65_535)
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    graceful_shutdown_seconds: int = Field(default=30, ge=1)
+
     # Password policy (NIST SP 800-63B §3.1.1.2): a length floor, no composition rules, and
     # rejection of common or easily guessed passwords (zxcvbn score 0-4; see SECURITY.md).
     password_min_length: int = Field(default=8, ge=8, le=256)
@@ -92,6 +106,8 @@ class Settings(BaseSettings):
             problems.append("BATON_BCRYPT_ROUNDS must be at least 10 in production")
         if not self.database_url:
             problems.append("BATON_DATABASE_URL is required in production")
+        if self.metrics_token is not None and len(self.metrics_token.get_secret_value()) < 24:
+            problems.append("BATON_METRICS_TOKEN must be at least 24 characters")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self

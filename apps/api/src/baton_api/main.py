@@ -17,9 +17,12 @@ from baton_api.core import passwords
 from baton_api.core.body_limit import BodySizeLimitMiddleware
 from baton_api.core.db import tortoise_config
 from baton_api.core.errors import install_error_handlers
+from baton_api.core.logging import REQUEST_ID_HEADER, configure_logging
+from baton_api.core.observability import ObservabilityMiddleware
 from baton_api.core.ratelimit import RateLimiter
 from baton_api.core.tokens import TokenCodec
 from baton_api.health.router import router as health_router
+from baton_api.metrics.router import router as metrics_router
 from baton_api.sessions.router import router as sessions_router
 from baton_api.users.router import router as users_router
 
@@ -33,6 +36,7 @@ def operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,13 +63,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER],
         )
+    # Outermost (added last): every response, CORS preflights included, carries the request id.
+    app.add_middleware(ObservabilityMiddleware, access_log=settings.access_log)
     app.include_router(auth_router)
     app.include_router(sessions_router)
     app.include_router(users_router)
     app.include_router(admin_router)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     return app
 
 

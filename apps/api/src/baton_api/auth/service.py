@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from baton_api.auth.models import RefreshToken, SecurityEvent, Session
 from baton_api.config import Settings
-from baton_api.core import jwt, passwords
+from baton_api.core import jwt, metrics
 from baton_api.core.dependencies import ClientInfo
 from baton_api.core.errors import ErrorCode, InvalidGrant, OAuthError
 from baton_api.core.tokens import TokenCodec
@@ -46,6 +46,7 @@ class IssuedTokens:
     scope: str
     session_id: uuid.UUID
     outcome: str = RefreshOutcome.ROTATED
+    user_id: uuid.UUID | None = None
 
 
 def utcnow() -> datetime:
@@ -64,7 +65,9 @@ def resolve_scope(requested: str | None, user: User) -> str:
     asked = set(requested.split())
     if not asked <= allowed:
         unknown = " ".join(sorted(asked - allowed))
-        raise OAuthError(ErrorCode.INVALID_SCOPE, f"Scope not available to this user: {unknown}.", error="invalid_scope")
+        raise OAuthError(
+            ErrorCode.INVALID_SCOPE, f"Scope not available to this user: {unknown}.", error="invalid_scope"
+        )
     return " ".join(sorted(asked))
 
 
@@ -81,6 +84,7 @@ async def record_event(
     )
 
 
+@metrics.instrument_grant("password")
 async def password_grant(
     settings: Settings, codec: TokenCodec, *, username: str, password: str, scope: str | None, client: ClientInfo
 ) -> IssuedTokens:
@@ -105,20 +109,33 @@ async def start_session(
     exp = min(now_ts + settings.refresh_token_ttl_seconds, int(session_expires.timestamp()))
     async with in_transaction():
         session = await Session.create(
-            id=session_id, user_id=user.id, scope=scope, created_at=now, last_used_at=now, expires_at=session_expires,
-            user_agent=(client.user_agent or None) and client.user_agent[:512], ip_address=client.ip_address,
+            id=session_id,
+            user_id=user.id,
+            scope=scope,
+            created_at=now,
+            last_used_at=now,
+            expires_at=session_expires,
+            user_agent=(client.user_agent or None) and client.user_agent[:512],
+            ip_address=client.ip_address,
         )
         await RefreshToken.create(jti=jti, session_id=session.id, issued_at=now_ts, expires_at=exp)
     return _issue(codec, user_id=user.id, session_id=session_id, scope=scope, jti=jti, iat=now_ts, exp=exp)
 
 
 def _issue(
-    codec: TokenCodec, *, user_id: uuid.UUID, session_id: uuid.UUID, scope: str, jti: uuid.UUID, iat: int, exp: int,
+    codec: TokenCodec,
+    *,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    scope: str,
+    jti: uuid.UUID,
+    iat: int,
+    exp: int,
     outcome: str = RefreshOutcome.ROTATED,
 ) -> IssuedTokens:
     access, expires_in = codec.issue_access_token(sub=str(user_id), sid=str(session_id), scope=scope)
     refresh = codec.encode_refresh_token(sub=str(user_id), sid=str(session_id), jti=str(jti), iat=iat, exp=exp)
-    return IssuedTokens(access, expires_in, refresh, scope, session_id, outcome)
+    return IssuedTokens(access, expires_in, refresh, scope, session_id, outcome, user_id)
 
 
 def _decode_refresh(codec: TokenCodec, token: str) -> jwt.RefreshClaims:
@@ -132,6 +149,7 @@ def _decode_refresh(codec: TokenCodec, token: str) -> jwt.RefreshClaims:
     return claims
 
 
+@metrics.instrument_grant("refresh_token")
 async def refresh_grant(
     settings: Settings, codec: TokenCodec, *, refresh_token: str, scope: str | None, client: ClientInfo
 ) -> IssuedTokens:
@@ -220,8 +238,14 @@ async def _replay(
         child = await RefreshToken.get_or_none(jti=row.child_jti)
         if child is not None and child.rotated_at is None and not child.revoked and child.expires_at > time.time():
             return _issue(
-                codec, user_id=user.id, session_id=session.id, scope=scope, jti=child.jti,
-                iat=child.issued_at, exp=child.expires_at, outcome=RefreshOutcome.GRACE_REPLAY,
+                codec,
+                user_id=user.id,
+                session_id=session.id,
+                scope=scope,
+                jti=child.jti,
+                iat=child.issued_at,
+                exp=child.expires_at,
+                outcome=RefreshOutcome.GRACE_REPLAY,
             )
         cause = "predecessor_of_rotated_successor" if child is not None else "successor_missing"
     else:
@@ -231,8 +255,13 @@ async def _replay(
     if settings.refresh_reuse_revokes_session:
         await end_session(session.id, reason="refresh_token_reused")
     await record_event(
-        "refresh_token_reused", user_id=user.id, session_id=session.id, ip_address=client.ip_address,
-        cause=cause, age_seconds=round(age, 3), session_revoked=settings.refresh_reuse_revokes_session,
+        "refresh_token_reused",
+        user_id=user.id,
+        session_id=session.id,
+        ip_address=client.ip_address,
+        cause=cause,
+        age_seconds=round(age, 3),
+        session_revoked=settings.refresh_reuse_revokes_session,
     )
     raise InvalidGrant(ErrorCode.REFRESH_TOKEN_REUSED, "The refresh token was already used.")
 
@@ -244,6 +273,8 @@ async def end_session(session_id: uuid.UUID, *, reason: str) -> bool:
             revoked_at=utcnow(), revoked_reason=reason
         )
         await RefreshToken.filter(session_id=session_id, revoked=False).update(revoked=True)
+    if ended == 1:
+        metrics.record_session_ended(reason)
     return ended == 1
 
 
@@ -251,12 +282,15 @@ async def revoke_token(codec: TokenCodec, *, token: str, token_type_hint: str | 
     """RFC 7009: end the session the token belongs to. Unknown or invalid tokens are not an error."""
     if token_type_hint not in (None, "", "refresh_token", "access_token"):
         raise OAuthError(
-            ErrorCode.UNSUPPORTED_TOKEN_TYPE, "token_type_hint must be refresh_token or access_token.",
+            ErrorCode.UNSUPPORTED_TOKEN_TYPE,
+            "token_type_hint must be refresh_token or access_token.",
             error="unsupported_token_type",
         )
     sid: str | None = None
     sub: str | None = None
-    order = ("access_token", "refresh_token") if token_type_hint == "access_token" else ("refresh_token", "access_token")
+    order = (
+        ("access_token", "refresh_token") if token_type_hint == "access_token" else ("refresh_token", "access_token")
+    )
     for kind in order:
         try:
             if kind == "refresh_token":
@@ -278,3 +312,11 @@ async def revoke_token(codec: TokenCodec, *, token: str, token_type_hint: str | 
         await record_event(
             "session_ended", user_id=user_id, session_id=session_id, ip_address=client.ip_address, by="user"
         )
+
+
+async def count_active_sessions(settings: Settings) -> int:
+    """Sessions that can still be refreshed: not ended, within their maximum age, and used within
+    the refresh token lifetime (every rotation bumps ``last_used_at``)."""
+    now = utcnow()
+    idle_cutoff = now - timedelta(seconds=settings.refresh_token_ttl_seconds)
+    return await Session.filter(revoked_at__isnull=True, expires_at__gt=now, last_used_at__gt=idle_cutoff).count()
