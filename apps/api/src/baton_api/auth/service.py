@@ -90,7 +90,13 @@ async def password_grant(
 ) -> IssuedTokens:
     user = await users_service.authenticate(settings, username, password)
     if user is None:
-        await record_event("sign_in_failed", user_id=None, ip_address=client.ip_address, reason="invalid_credentials")
+        # The owner of an existing account sees the failed attempt in their security log. Both
+        # branches make the same query, and the answer below is the same either way.
+        target = await User.get_or_none(email=users_service.normalize_email(username))
+        await record_event(
+            "sign_in_failed", user_id=target.id if target else None, ip_address=client.ip_address,
+            reason="invalid_credentials",
+        )
         raise InvalidGrant(ErrorCode.INVALID_CREDENTIALS, "Incorrect email or password.")
     granted = resolve_scope(scope, user)
     tokens = await start_session(settings, codec, user, scope=granted, client=client)
