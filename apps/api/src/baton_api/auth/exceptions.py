@@ -4,7 +4,7 @@ from fastapi import status
 
 from baton_api.core.errors import BatonError, ErrorCode, InvalidGrant
 
-__all__ = ["InvalidGrant", "NotAuthenticated", "TokenExpired", "TokenInvalid", "InsufficientScope"]
+__all__ = ["InsufficientScope", "InvalidGrant", "NotAuthenticated", "TokenExpired", "TokenInvalid"]
 
 
 def _bearer_challenge(error: str, description: str, scope: str | None = None) -> dict[str, str]:

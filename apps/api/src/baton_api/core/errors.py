@@ -178,7 +178,9 @@ def install_error_handlers(app: FastAPI, *, oauth_paths: frozenset[str]) -> None
                 request, InvalidRequest(ErrorCode.INVALID_REQUEST, "The request is malformed.")
             )
         issues = [
-            ValidationIssue(loc=_json_safe_loc(e.get("loc", ())), msg=str(e.get("msg", "")), type=str(e.get("type", "")))
+            ValidationIssue(
+                loc=_json_safe_loc(e.get("loc", ())), msg=str(e.get("msg", "")), type=str(e.get("type", ""))
+            )
             for e in exc.errors()
         ]
         body = ValidationErrorResponse(detail=issues)

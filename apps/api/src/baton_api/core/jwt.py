@@ -72,12 +72,31 @@ def refresh_audience(audience: str) -> str:
 def encode_access_token(
     keys: Keys, *, issuer: str, audience: str, sub: str, sid: str, scope: str, jti: str, iat: int, exp: int
 ) -> str:
-    claims = {"iss": issuer, "aud": audience, "sub": sub, "sid": sid, "scope": scope, "iat": iat, "exp": exp, "jti": jti}
+    claims = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": sub,
+        "sid": sid,
+        "scope": scope,
+        "iat": iat,
+        "exp": exp,
+        "jti": jti,
+    }
     return jwt.encode(claims, keys.access, algorithm=ALGORITHM, headers={"typ": ACCESS_TOKEN_TYP})
 
 
-def encode_refresh_token(keys: Keys, *, issuer: str, audience: str, sub: str, sid: str, jti: str, iat: int, exp: int) -> str:
-    claims = {"iss": issuer, "aud": refresh_audience(audience), "sub": sub, "sid": sid, "iat": iat, "exp": exp, "jti": jti}
+def encode_refresh_token(
+    keys: Keys, *, issuer: str, audience: str, sub: str, sid: str, jti: str, iat: int, exp: int
+) -> str:
+    claims = {
+        "iss": issuer,
+        "aud": refresh_audience(audience),
+        "sub": sub,
+        "sid": sid,
+        "iat": iat,
+        "exp": exp,
+        "jti": jti,
+    }
     return jwt.encode(claims, keys.refresh, algorithm=ALGORITHM, headers={"typ": REFRESH_TOKEN_TYP})
 
 
@@ -113,15 +132,24 @@ def _decode(
 
 def decode_access_token(token: str, keys: Keys, *, issuer: str, audience: str) -> AccessClaims:
     payload = _decode(
-        token, keys.access, typ=ACCESS_TOKEN_TYP, issuer=issuer, audience=audience,
-        required=REQUIRED_ACCESS_CLAIMS, verify_exp=True,
+        token,
+        keys.access,
+        typ=ACCESS_TOKEN_TYP,
+        issuer=issuer,
+        audience=audience,
+        required=REQUIRED_ACCESS_CLAIMS,
+        verify_exp=True,
     )
     scope = payload.get("scope", "")
     if not isinstance(scope, str):
         raise TokenError("claim 'scope' must be a string")
     return AccessClaims(
-        sub=payload["sub"], sid=payload["sid"], scopes=frozenset(scope.split()), jti=payload["jti"],
-        iat=int(payload["iat"]), exp=int(payload["exp"]),
+        sub=payload["sub"],
+        sid=payload["sid"],
+        scopes=frozenset(scope.split()),
+        jti=payload["jti"],
+        iat=int(payload["iat"]),
+        exp=int(payload["exp"]),
     )
 
 
@@ -129,8 +157,13 @@ def decode_refresh_token(
     token: str, keys: Keys, *, issuer: str, audience: str, verify_exp: bool = True
 ) -> RefreshClaims:
     payload = _decode(
-        token, keys.refresh, typ=REFRESH_TOKEN_TYP, issuer=issuer, audience=refresh_audience(audience),
-        required=REQUIRED_REFRESH_CLAIMS, verify_exp=verify_exp,
+        token,
+        keys.refresh,
+        typ=REFRESH_TOKEN_TYP,
+        issuer=issuer,
+        audience=refresh_audience(audience),
+        required=REQUIRED_REFRESH_CLAIMS,
+        verify_exp=verify_exp,
     )
     return RefreshClaims(
         sub=payload["sub"], sid=payload["sid"], jti=payload["jti"], iat=int(payload["iat"]), exp=int(payload["exp"])

@@ -11,7 +11,9 @@ PASSWORD_MAX_LENGTH = 1024  # pre-hashing makes any length safe for bcrypt; this
 
 
 class UserCreate(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "ada@example.com", "password": "correct horse battery staple"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "ada@example.com", "password": "correct horse battery staple"}]}
+    )
 
     email: EmailStr = Field(max_length=320)
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
