@@ -214,7 +214,7 @@ async def test_token_over_the_length_cap_is_rejected(
     padded = sign(valid_claims(settings, user.id, pad="x" * jwt.MAX_TOKEN_LENGTH), keys.access)
     assert len(padded) > jwt.MAX_TOKEN_LENGTH
     await assert_unauthorized(client, padded)
-    huge = await client.get("/users/me", headers=bearer("a" * 60_000))
+    huge = await client.get("/users/me", headers=bearer("a" * 20_000))
     assert huge.status_code == 401
 
 

@@ -14,7 +14,7 @@ from baton_api.admin.router import router as admin_router
 from baton_api.auth.router import router as auth_router
 from baton_api.config import Settings, get_settings
 from baton_api.core import passwords
-from baton_api.core.body_limit import BodySizeLimitMiddleware
+from baton_api.core.request_limits import RequestSizeLimitMiddleware
 from baton_api.core.db import tortoise_config
 from baton_api.core.errors import install_error_handlers
 from baton_api.core.logging import REQUEST_ID_HEADER, configure_logging
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.codec = TokenCodec.from_settings(settings)
     app.state.rate_limiter = RateLimiter(settings)
     install_error_handlers(app, oauth_paths=OAUTH_PATHS)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(RequestSizeLimitMiddleware, max_body_bytes=settings.max_request_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

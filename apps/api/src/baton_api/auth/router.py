@@ -22,6 +22,8 @@ MAX_FIELD = 4096
 def _bounded(value: str | None, name: str, limit: int = MAX_FIELD) -> str | None:
     if value is not None and len(value) > limit:
         raise InvalidRequest(ErrorCode.INVALID_REQUEST, f"{name} is too long.")
+    if value is not None and "\x00" in value:  # PostgreSQL text cannot hold NUL: refuse it here
+        raise InvalidRequest(ErrorCode.INVALID_REQUEST, f"{name} must not contain NUL characters.")
     return value
 
 
@@ -91,7 +93,9 @@ async def token(
     )
 
 
-@router.post("/revoke", status_code=status.HTTP_200_OK, responses=error_responses(400, oauth=True))
+@router.post(
+    "/revoke", status_code=status.HTTP_200_OK, response_class=Response, responses=error_responses(400, oauth=True)
+)
 async def revoke(
     codec: Codec,
     client: Client,

@@ -61,6 +61,8 @@ def check_password(
         return [PolicyViolation("password_too_short", f"Use at least {min_length} characters (this one has {length}).")]
     if length > MAX_LENGTH:
         return [PolicyViolation("password_too_long", f"Use at most {MAX_LENGTH} characters.")]
+    if "\x00" in normalized:
+        return [PolicyViolation("password_invalid_character", "A password cannot contain the NUL character.")]
     if normalized.lower() in common_passwords():
         return [
             PolicyViolation(

@@ -1,8 +1,10 @@
-"""Reject oversized request bodies with 413 before any parser sees them.
+"""Reject oversized requests before any parser sees them: headers (431) and bodies (413).
 
-Every Baton request body is a small form or JSON document; bounding it caps the memory and CPU
-a hostile client can make one request cost. A declared ``Content-Length`` over the limit is
-refused at once; a chunked body is read up to the limit, then replayed to the application.
+Every Baton request is a few headers and a small form or JSON document; bounding both caps the
+memory and CPU a hostile client can make one request cost, whatever the ASGI server in front
+allows (uvicorn's httptools parser sets no header limit of its own). A declared
+``Content-Length`` over the limit is refused at once; a chunked body is read up to the limit,
+then replayed to the application.
 """
 
 from __future__ import annotations
@@ -14,14 +16,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from baton_api.core.errors import ErrorCode
 
 
-class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+MAX_HEADER_BYTES = 32_768  # far above any real browser or client; 431 beyond it
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_header_bytes: int = MAX_HEADER_BYTES) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.max_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        header_bytes = sum(len(name) + len(value) + 4 for name, value in scope.get("headers", []))
+        if header_bytes > self.max_header_bytes:
+            await _reject(send, 431, f"The request headers exceed {self.max_header_bytes} bytes.")
             return
         declared = _content_length(scope)
         if declared is not None:
@@ -51,20 +61,14 @@ class BodySizeLimitMiddleware:
         await self.app(scope, replay, send)
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error_code": ErrorCode.INVALID_REQUEST.value,
-                "detail": f"The request body exceeds {self.max_bytes} bytes.",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _reject(send, 413, f"The request body exceeds {self.max_bytes} bytes.")
+
+
+async def _reject(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"error_code": ErrorCode.INVALID_REQUEST.value, "detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _content_length(scope: Scope) -> int | None:
