@@ -6,7 +6,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap dev test test-py lint typecheck migrate openapi generate check-generated
+.PHONY: help bootstrap dev test test-py test-web test-e2e lint typecheck migrate openapi generate check-generated
 
 help:
 	@echo "make dev    install what is missing, migrate, start API :8000 and web :3000"
@@ -29,13 +29,28 @@ bootstrap: .venv/.synced node_modules/.installed
 migrate: .venv/.synced
 	cd apps/api && $(UV) run baton-api migrate
 
+# The browser calls the API directly: let the dev web origin through CORS unless told otherwise.
+dev: export BATON_CORS_ORIGINS ?= ["http://localhost:3000","http://127.0.0.1:3000"]
+dev: export NEXT_TELEMETRY_DISABLED ?= 1
 dev: bootstrap
 	npx turbo run dev
 
-test: bootstrap check-generated test-py
+test: bootstrap check-generated test-py test-web test-e2e
 
 test-py: .venv/.synced
 	$(UV) run pytest $(PYTEST_ARGS)
+
+# vitest: useAuthClient, the server-side refresh, the retry policy
+test-web: node_modules/.installed
+	npx turbo run test --filter=@baton/web
+
+# Playwright + Debian's Chromium against `next build` + `next start` and a real API (free ports)
+CHROMIUM ?= /usr/bin/chromium
+test-e2e: export NEXT_TELEMETRY_DISABLED ?= 1
+test-e2e: export BATON_E2E_CHROMIUM ?= $(CHROMIUM)
+test-e2e: .venv/.synced node_modules/.installed
+	@test -x "$(CHROMIUM)" || { echo "$(CHROMIUM) is missing: apt-get install -y chromium (.ci/run does)"; exit 1; }
+	npx turbo run test:e2e --filter=@baton/web
 
 lint: .venv/.synced
 	$(UV) run ruff check . && $(UV) run ruff format --check .

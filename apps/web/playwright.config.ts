@@ -20,6 +20,8 @@ if (!existsSync(path.join(webDir, ".next", "BUILD_ID"))) {
 
 const e2e = await e2eEnvironment();
 const screenshots = process.env.BATON_E2E_SCREENSHOTS === "1";
+const apiLog = path.join(e2e.dataDir, "api.log");
+if (!process.env.TEST_WORKER_INDEX) console.log(`e2e: API log in ${apiLog}`);
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -57,20 +59,18 @@ export default defineConfig({
   webServer: [
     {
       name: "api",
-      command: `uv run baton-api migrate && uv run uvicorn baton_api.main:app --host 127.0.0.1 --port ${e2e.apiPort}`,
+      // The API's logs go to a file beside its database (the path is printed below), not into the report.
+      command: `(uv run baton-api migrate && exec uv run uvicorn baton_api.main:app --host 127.0.0.1 --port ${e2e.apiPort}) >> "${apiLog}" 2>&1`,
       cwd: apiDir,
       url: `${e2e.apiUrl}/ready`,
       timeout: 120_000,
       reuseExistingServer: false,
-      stdout: "ignore",
-      stderr: "pipe",
       env: {
         BATON_ENV: "test",
         BATON_DATA_DIR: path.join(e2e.dataDir, "api"),
         BATON_ACCESS_TOKEN_TTL_SECONDS: String(e2e.accessTokenTtlSeconds),
         BATON_BCRYPT_ROUNDS: "4",
         BATON_CORS_ORIGINS: JSON.stringify([e2e.webUrl]),
-        BATON_LOG_LEVEL: "WARNING",
       },
     },
     {

@@ -4,26 +4,34 @@ import { newAccount, registerAccount, revokeAtApi, sessionStats } from "./suppor
 import { countSessionUpdates, signIn, waitPastAccessTokenExpiry } from "./support/flows";
 import { sessionToken } from "./support/session";
 
+/** The dashboard's protected queries, fired in parallel. */
+const PROTECTED_PATHS = ["/users/me", "/auth/sessions", "/users/me/security-events"];
+
 test("after the access token expires, the dashboard's queries all succeed with one rotation", async ({ page }) => {
   const account = newAccount("expiry");
   await registerAccount(account);
   await signIn(page, account);
   expect(await sessionStats(account.email)).toMatchObject({ sessions: 1, rotated: 0 });
 
-  const apiCalls: string[] = [];
+  const protectedCalls = new Map<string, number[]>(PROTECTED_PATHS.map((path) => [path, []]));
   page.on("response", (response) => {
-    if (new URL(response.url()).pathname === "/users/me") apiCalls.push(String(response.status()));
+    if (response.request().method() !== "GET") return;
+    protectedCalls.get(new URL(response.url()).pathname)?.push(response.status());
   });
   const sessionUpdates = countSessionUpdates(page);
   await waitPastAccessTokenExpiry(page);
   await page.getByRole("button", { name: "Reload data" }).click();
 
+  await expect.poll(() => [...protectedCalls.values()].every((statuses) => statuses.length >= 2)).toBe(true);
   await expect(page.getByTestId("fetch-state")).toHaveText("Up to date");
   await expect(page.getByTestId("profile-email")).toHaveText(account.email);
-  await expect(page.getByTestId("profile-card").getByRole("alert")).toHaveCount(0);
+  await expect(page.getByTestId("sessions")).toBeVisible();
+  await expect(page.getByTestId("events")).toContainText("sign in");
+  await expect(page.locator("main").getByRole("alert")).toHaveCount(0);
   await expect(page.getByTestId("rotations")).toHaveText("1");
-  // The expired token was rejected, the tab updated its session once, and the replay succeeded.
-  expect(apiCalls).toEqual(["401", "200"]);
+  // Each parallel query had its expired token rejected once, then its replay succeeded...
+  expect(Object.fromEntries(protectedCalls)).toEqual(Object.fromEntries(PROTECTED_PATHS.map((path) => [path, [401, 200]])));
+  // ...after one session update in the tab and one rotation at the API.
   expect(sessionUpdates()).toBe(1);
   expect(await sessionStats(account.email)).toEqual({ sessions: 1, revokedSessions: 0, refreshTokens: 2, rotated: 1 });
 });
@@ -43,9 +51,10 @@ test("two tabs refreshing at the same moment both stay signed in", async ({ cont
     second.getByRole("button", { name: "Reload data" }).click(),
   ]);
   for (const page of [first, second]) {
+    await expect(page.getByTestId("rotations")).toHaveText("1");
     await expect(page.getByTestId("fetch-state")).toHaveText("Up to date");
     await expect(page.getByTestId("profile-email")).toHaveText(account.email);
-    await expect(page.getByTestId("profile-card").getByRole("alert")).toHaveCount(0);
+    await expect(page.locator("main").getByRole("alert")).toHaveCount(0);
   }
   // One refresh token was spent for both tabs, and the family is still alive.
   expect(await sessionStats(account.email)).toMatchObject({ sessions: 1, revokedSessions: 0, rotated: 1 });

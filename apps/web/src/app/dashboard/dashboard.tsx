@@ -1,12 +1,23 @@
 "use client";
 
-import { healthReadyOptions, usersReadMeOptions } from "@baton/api-client/react-query";
+import {
+  healthReadyOptions,
+  sessionsListSessionsOptions,
+  usersListSecurityEventsOptions,
+  usersReadMeOptions,
+} from "@baton/api-client/react-query";
 import { useIsFetching, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "next-auth/react";
 
 import { TokenMeter } from "@/components/token-meter";
 import { describeError } from "@/lib/api-error";
 import { useAuthClient } from "@/lib/use-auth-client";
+
+const RECENT_EVENTS = 5;
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short" });
+}
 
 function QueryState({ isPending, error }: { isPending: boolean; error: unknown }) {
   if (error) return <span className="status bad" role="alert">{describeError(error)}</span>;
@@ -20,7 +31,10 @@ export function Dashboard() {
   const queryClient = useQueryClient();
   const signedIn = status === "authenticated" && Boolean(session?.accessToken);
 
+  // Three protected queries in parallel: after the access token expires, all three race to refresh.
   const profile = useQuery({ ...usersReadMeOptions({ client }), enabled: signedIn });
+  const sessions = useQuery({ ...sessionsListSessionsOptions({ client }), enabled: signedIn });
+  const events = useQuery({ ...usersListSecurityEventsOptions({ client, query: { limit: RECENT_EVENTS } }), enabled: signedIn });
   const ready = useQuery({ ...healthReadyOptions({ client }), enabled: signedIn });
   const fetching = useIsFetching() > 0;
 
@@ -63,6 +77,34 @@ export function Dashboard() {
               <dt>Refresh token</dt>
               <dd>kept server-side in an HTTP-only cookie</dd>
             </dl>
+          )}
+        </section>
+        <section className="card" aria-labelledby="sessions-title" data-testid="sessions-card">
+          <h2 id="sessions-title">Signed-in devices</h2>
+          <QueryState isPending={sessions.isPending} error={sessions.error} />
+          {sessions.data && (
+            <ul className="plain-list" data-testid="sessions">
+              {sessions.data.map((item) => (
+                <li key={item.id}>
+                  <strong>{item.current ? "This browser" : (item.user_agent ?? "Unknown device").slice(0, 48)}</strong>
+                  <span>last active {when(item.last_used_at)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="card" aria-labelledby="events-title" data-testid="events-card">
+          <h2 id="events-title">Recent security events</h2>
+          <QueryState isPending={events.isPending} error={events.error} />
+          {events.data && (
+            <ul className="plain-list" data-testid="events">
+              {events.data.items.map((event) => (
+                <li key={event.id}>
+                  <strong>{event.type.replaceAll("_", " ")}</strong>
+                  <span>{when(event.created_at)}</span>
+                </li>
+              ))}
+            </ul>
           )}
         </section>
         <section className="card" aria-labelledby="api-title" data-testid="api-card">
