@@ -132,10 +132,21 @@ async def test_admin_cannot_disable_or_delete_themselves(
 
 
 def run_cli(database_url: str, data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BATON_ENV": "test", "BATON_DATABASE_URL": database_url, "BATON_DATA_DIR": str(data_dir),
-           "BATON_BCRYPT_ROUNDS": "4", "BATON_JWT_SECRET": "cli-secret-" + "z" * 40}
+    env = {
+        **os.environ,
+        "BATON_ENV": "test",
+        "BATON_DATABASE_URL": database_url,
+        "BATON_DATA_DIR": str(data_dir),
+        "BATON_BCRYPT_ROUNDS": "4",
+        "BATON_JWT_SECRET": "cli-secret-" + "z" * 40,
+    }
     return subprocess.run(
-        [sys.executable, "-m", "baton_api.cli", *args], input=stdin, env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "baton_api.cli", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=False,
     )
 

@@ -43,7 +43,9 @@ async def test_lists_own_active_sessions_and_marks_the_current_one(
 async def test_other_users_sessions_are_not_listed(client: httpx.AsyncClient, user: RegisteredUser) -> None:
     mine = await login(client, user, "Mine/1.0")
     other = RegisteredUser(id="", email=f"other-{uuid.uuid4().hex[:6]}@example.com", password=user.password)
-    assert (await client.post("/auth/register", json={"email": other.email, "password": other.password})).status_code == 201
+    assert (
+        await client.post("/auth/register", json={"email": other.email, "password": other.password})
+    ).status_code == 201
     await login(client, other, "Theirs/1.0")
     sessions = (await client.get("/auth/sessions", headers=bearer(mine["access_token"]))).json()
     assert [s["user_agent"] for s in sessions] == ["Mine/1.0"]
@@ -73,7 +75,9 @@ async def test_ending_another_users_session_is_404_and_leaves_it_alive(
 ) -> None:
     mine = await login(client, user, "Mine/1.0")
     other = RegisteredUser(id="", email=f"victim-{uuid.uuid4().hex[:6]}@example.com", password=user.password)
-    assert (await client.post("/auth/register", json={"email": other.email, "password": other.password})).status_code == 201
+    assert (
+        await client.post("/auth/register", json={"email": other.email, "password": other.password})
+    ).status_code == 201
     theirs = await login(client, other, "Victim/1.0")
     their_id = (await client.get("/auth/sessions", headers=bearer(theirs["access_token"]))).json()[0]["id"]
 
@@ -87,7 +91,9 @@ async def test_unknown_or_already_ended_session_is_404(client: httpx.AsyncClient
     a = await login(client, user, "A/1.0")
     b = await login(client, user, "B/1.0")
     b_id = next(
-        s["id"] for s in (await client.get("/auth/sessions", headers=bearer(a["access_token"]))).json() if not s["current"]
+        s["id"]
+        for s in (await client.get("/auth/sessions", headers=bearer(a["access_token"]))).json()
+        if not s["current"]
     )
     assert (await client.delete(f"/auth/sessions/{b_id}", headers=bearer(a["access_token"]))).status_code == 204
     assert (await client.delete(f"/auth/sessions/{b_id}", headers=bearer(a["access_token"]))).status_code == 404

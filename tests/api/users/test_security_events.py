@@ -34,7 +34,9 @@ async def test_events_are_own_newest_first_and_paginated(client: httpx.AsyncClie
     before: int | None = None
     while True:
         params = {"limit": 3, **({"before": before} if before else {})}
-        chunk = (await client.get("/users/me/security-events", params=params, headers=bearer(current["access_token"]))).json()
+        chunk = (
+            await client.get("/users/me/security-events", params=params, headers=bearer(current["access_token"]))
+        ).json()
         seen += [e["type"] for e in chunk["items"]]
         before = chunk["next_before"]
         if before is None:
@@ -46,11 +48,19 @@ async def test_events_never_contain_tokens_or_passwords(client: httpx.AsyncClien
     tokens = (await sign_in(client, user.email, user.password)).json()
     await sign_in(client, user.email, "a wrong guess for the password")
     rotated = (await refresh(client, tokens["refresh_token"])).json()
-    await refresh(client, tokens["refresh_token"], )  # grace replay
+    await refresh(
+        client,
+        tokens["refresh_token"],
+    )  # grace replay
     response = await client.get("/users/me/security-events", headers=bearer(rotated["access_token"]))
     dumped = response.text + str(await SecurityEvent.all().values_list("detail", "type", "ip_address"))
-    for secret in (user.password, "a wrong guess for the password", tokens["refresh_token"], tokens["access_token"],
-                   rotated["refresh_token"]):
+    for secret in (
+        user.password,
+        "a wrong guess for the password",
+        tokens["refresh_token"],
+        tokens["access_token"],
+        rotated["refresh_token"],
+    ):
         assert secret not in dumped
 
 

@@ -37,7 +37,7 @@ def _required(value: str | None, name: str) -> str:
     "/register",
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
-    responses=error_responses(409, 422, 429),
+    responses=error_responses(400, 409, 422, 429),
 )
 async def register(body: UserCreate, settings: AppSettings, limiter: Limiter, client: Client) -> UserRead:
     """Create an account. The password must meet the policy (length, not a common password)."""

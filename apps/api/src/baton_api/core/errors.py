@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 
 class ErrorCode(StrEnum):
@@ -166,6 +167,17 @@ def _json_safe_loc(loc: Any) -> list[str | int]:
     return [part if isinstance(part, int) else str(part) for part in loc]
 
 
+def _allowed_methods(request: Request) -> str:
+    """RFC 9110 §15.5.6: ``Allow`` lists every method of the path. Starlette names only those of
+    the first route that matched, but one path can carry several operations (``GET`` and
+    ``DELETE /auth/sessions``), so ask the OpenAPI document, which knows them all."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].match(request.url.path):
+            methods |= {method.upper() for method in operations}
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI, *, oauth_paths: frozenset[str]) -> None:
     async def handle_baton_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, BatonError)
@@ -192,10 +204,13 @@ def install_error_handlers(app: FastAPI, *, oauth_paths: frozenset[str]) -> None
             404: ErrorCode.NOT_FOUND,
             405: ErrorCode.METHOD_NOT_ALLOWED,
         }.get(exc.status_code, ErrorCode.INVALID_REQUEST)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
         return JSONResponse(
             {"error_code": code.value, "detail": str(exc.detail)},
             status_code=exc.status_code,
-            headers=dict(exc.headers or {}),
+            headers=headers,
         )
 
     app.add_exception_handler(BatonError, handle_baton_error)
