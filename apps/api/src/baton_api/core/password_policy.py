@@ -13,6 +13,7 @@ The checks are pure functions; ``check_password`` returns every problem with a c
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ MAX_LENGTH = 1024
 # and keeps the estimate to a few milliseconds.
 ESTIMATE_PREFIX = 64
 SERVICE_WORDS = ("baton",)
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,10 @@ def check_password(
         ]
     lowered = normalized.lower()
     for word in context_words(email):
-        if lowered == word or (len(word) >= 4 and word in lowered and len(lowered) - len(word) < 4):
+        # What is left once the address (or service name) and any digits and punctuation around it
+        # are taken out: "ada1985!", "baton-baton" leave nothing worth guessing.
+        rest = _NOT_LETTERS.sub("", lowered.replace(word, "")) if word in lowered else None
+        if rest is not None and len(rest) < 4:
             return [
                 PolicyViolation(
                     "password_too_guessable", "Do not base your password on your email address or the service name."
