@@ -17,7 +17,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Literal, Protocol
 
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from baton_sdk.errors import (
     ConflictError,
@@ -28,6 +28,7 @@ from baton_sdk.errors import (
     ServerError,
 )
 from baton_sdk.tokens import TokenPair, TokenStore
+from baton_sdk.transport import jittered_backoff
 
 StrategyName = Literal["naive", "backoff", "single_flight"]
 STRATEGY_NAMES: tuple[StrategyName, ...] = ("naive", "backoff", "single_flight")
@@ -86,7 +87,7 @@ class BackoffStrategy:
     async def recover(self, store: TokenStore, exchange: Exchange, spent: TokenPair) -> TokenPair:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.attempts),
-            wait=wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait),
+            wait=jittered_backoff(self.initial_wait, self.max_wait),
             retry=retry_if_exception(lambda exc: isinstance(exc, (_RaceLost, *TRANSIENT_ERRORS))),
             reraise=True,
         )
@@ -145,7 +146,7 @@ class SingleFlightStrategy:
     async def _exchange_with_retries(self, exchange: Exchange, current: TokenPair) -> TokenPair:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.attempts),
-            wait=wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait),
+            wait=jittered_backoff(self.initial_wait, self.max_wait),
             retry=retry_if_exception(lambda exc: isinstance(exc, TRANSIENT_ERRORS)),
             reraise=True,
         )

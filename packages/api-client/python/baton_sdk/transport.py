@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity.wait import wait_base
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -20,6 +21,12 @@ MAYBE_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
     httpx.WriteTimeout,
     httpx.RemoteProtocolError,
 )
+
+
+def jittered_backoff(initial: float, maximum: float) -> wait_base:
+    """Exponential backoff from ``initial`` seconds up to ``maximum``, plus up to ``initial`` of jitter
+    (so that clients which failed together do not retry together)."""
+    return wait_exponential_jitter(multiplier=initial, max=maximum, jitter=initial)
 
 
 class RetryingTransport(httpx.AsyncBaseTransport):
@@ -50,7 +57,7 @@ class RetryingTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._attempts),
-            wait=wait_exponential_jitter(initial=self._initial_wait, max=self._max_wait),
+            wait=jittered_backoff(self._initial_wait, self._max_wait),
             retry=retry_if_exception(lambda exc: self._retryable(request, exc)),
             reraise=True,
         )

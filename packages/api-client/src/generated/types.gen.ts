@@ -403,6 +403,10 @@ export type AuthRegisterData = {
 
 export type AuthRegisterErrors = {
     /**
+     * Bad request
+     */
+    400: ErrorResponse;
+    /**
      * Conflict
      */
     409: ErrorResponse;

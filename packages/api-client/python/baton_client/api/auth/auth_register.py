@@ -39,6 +39,11 @@ def _parse_response(
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 409:
         response_409 = ErrorResponse.from_dict(response.json())
 

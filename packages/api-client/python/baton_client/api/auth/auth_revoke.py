@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -34,7 +34,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Any | HTTPValidationError | OAuthErrorResponse | None:
     if response.status_code == 200:
-        response_200 = response.json()
+        response_200 = cast(Any, None)
         return response_200
 
     if response.status_code == 400:
