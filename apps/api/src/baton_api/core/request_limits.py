@@ -15,7 +15,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from baton_api.core.errors import ErrorCode
 
-
 MAX_HEADER_BYTES = 32_768  # far above any real browser or client; 431 beyond it
 
 
