@@ -7,6 +7,7 @@ import { useCallback, useRef, useState } from "react";
 
 import { TokenMeter } from "@/components/token-meter";
 import { describeError } from "@/lib/api-error";
+import { useNow } from "@/lib/use-now";
 import { useAuthClient, type AuthClientEvent } from "@/lib/use-auth-client";
 
 import { RaceTimeline, TimelineLegend, type LaneResult } from "./race-timeline";
@@ -14,6 +15,8 @@ import { RaceTimeline, TimelineLegend, type LaneResult } from "./race-timeline";
 const DEFAULT_CALLS = 20;
 /** Fire a little after the expiry instant, so the API's clock agrees the token is expired. */
 const EXPIRY_SLACK_MS = 300;
+/** Beyond this, tell the user how to get a shorter access-token lifetime. */
+const LONG_WAIT_MS = 30_000;
 
 type Phase = "idle" | "waiting" | "racing" | "done";
 
@@ -32,6 +35,7 @@ function sleep(ms: number): Promise<void> {
 
 export function RaceLab() {
   const { data: session } = useSession();
+  const now = useNow(1_000);
   const queryClient = useQueryClient();
   const [calls, setCalls] = useState(DEFAULT_CALLS);
   const [phase, setPhase] = useState<Phase>("idle");
@@ -108,6 +112,12 @@ export function RaceLab() {
           <span className="shell-user" data-testid="race-phase">{phase}</span>
         </div>
         <TokenMeter />
+        {session && session.accessTokenExpires - now > LONG_WAIT_MS && (
+          <p className="lede" style={{ margin: "10px 0 0" }}>
+            The race waits for the access token&apos;s real expiry. For shorter waits, start the API with{" "}
+            <code>BATON_ACCESS_TOKEN_TTL_SECONDS=15</code>.
+          </p>
+        )}
       </div>
 
       <div className="stats">
