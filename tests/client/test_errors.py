@@ -72,9 +72,7 @@ async def test_tampered_access_token_is_not_refreshed(make_session: SessionFacto
 
 
 def test_error_mapping_covers_rate_limits_server_errors_and_unknown_bodies() -> None:
-    limited = error_from_response(
-        429, b'{"error_code": "rate_limited", "detail": "slow down"}', {"retry-after": "7"}
-    )
+    limited = error_from_response(429, b'{"error_code": "rate_limited", "detail": "slow down"}', {"retry-after": "7"})
     assert isinstance(limited, RateLimitedError) and limited.retry_after == 7.0
     assert limited.error_code == "rate_limited"
 

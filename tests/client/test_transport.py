@@ -14,8 +14,9 @@ from tests.conftest import RegisteredUser
 
 
 async def test_unreachable_api_gives_up_after_the_bounded_attempts() -> None:
-    refused = CountingTransport(httpx.MockTransport(lambda r: httpx.Response(200)), fail_first=100,
-                                error=httpx.ConnectError)
+    refused = CountingTransport(
+        httpx.MockTransport(lambda r: httpx.Response(200)), fail_first=100, error=httpx.ConnectError
+    )
     async with AuthSession("http://testserver", transport=refused, network_attempts=3) as session:
         with pytest.raises(NetworkError):
             await session.me()
