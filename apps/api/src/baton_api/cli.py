@@ -72,6 +72,22 @@ def _create_admin(email: str, *, password_stdin: bool) -> None:
     print(f"{'created admin' if created else 'promoted to admin'}: {email}", file=sys.stderr)
 
 
+def _serve(args: argparse.Namespace) -> None:
+    from baton_api import serving
+
+    settings = get_settings()
+    serving.serve(
+        serving.ServeOptions(
+            host=args.host or settings.host,
+            port=settings.port if args.port is None else args.port,
+            workers=args.workers or settings.workers,
+            app=args.app or serving.DEFAULT_APP,
+            factory=args.factory,
+        ),
+        settings,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="baton-api", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -82,7 +98,21 @@ def main(argv: list[str] | None = None) -> None:
     create_admin.add_argument(
         "--password-stdin", action="store_true", help="read a new account's password from standard input"
     )
+    serve = sub.add_parser(
+        "serve",
+        help="run the API with several worker processes (production); graceful shutdown on SIGTERM",
+        description="Serve the API with uvicorn worker processes. Defaults come from BATON_HOST, "
+        "BATON_PORT and BATON_WORKERS; run `baton-api migrate` first.",
+    )
+    serve.add_argument("--host", help="interface to bind (default: BATON_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default: BATON_PORT or 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default: BATON_WORKERS or the CPU count)")
+    serve.add_argument("--app", default=None, help=argparse.SUPPRESS)  # e.g. the benchmark's app factory
+    serve.add_argument("--factory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        _serve(args)
+        return
     if args.command == "create-admin":
         _create_admin(args.email, password_stdin=args.password_stdin)
         return

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 
 from baton_api.auth import service
-from baton_api.core import jwt
+from baton_api.core import jwt, metrics
 from baton_api.core.dependencies import ClientInfo
 from baton_api.core.errors import RateLimited
 from baton_api.core.ratelimit import Budget, RateLimiter, account_key
@@ -38,6 +38,7 @@ async def _enforce(
     rejection = await limiter.consume(budget, key)
     if rejection is None:
         return
+    metrics.record_rate_limited(budget.value)
     if key and await limiter.should_record_rejection(budget, key):
         # Only an existing account gets the event in its log (a token may outlive its user).
         if email is not None:

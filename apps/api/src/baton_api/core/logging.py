@@ -166,9 +166,14 @@ def configure_logging(settings: Settings, stream: IO[str] | None = None) -> None
     level = logging.getLevelNamesMapping()[settings.log_level]
     root.setLevel(level)
     # uvicorn installs its own handlers when it configures logging; let its records reach ours.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+    # baton.access replaces uvicorn's access log, which would log query strings (secrets) and
+    # double the logging work: uvicorn writes it only when the logger has a handler somewhere.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers.clear()
+    uvicorn_access.propagate = False
     # Tortoise logs SQL parameters at DEBUG, password hashes among them: never below INFO.
     logging.getLogger("tortoise").setLevel(max(level, logging.INFO))
