@@ -6,11 +6,13 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap dev test test-py test-web test-e2e lint typecheck migrate openapi generate check-generated
+.PHONY: help bootstrap dev test test-py test-web test-e2e lint typecheck migrate openapi generate check-generated serve bench
 
 help:
 	@echo "make dev    install what is missing, migrate, start API :8000 and web :3000"
 	@echo "make generate  regenerate openapi.json and the TypeScript and Python clients"
+	@echo "make serve  production serving: migrate, then BATON_WORKERS API processes (PostgreSQL + Redis via BATON_*)"
+	@echo "make bench  benchmark with real servers and wrk: table, results.json, charts in scripts/bench/results"
 	@echo "make test   the whole suite (Python on SQLite, PostgreSQL/Redis when their URLs are set, web, browser)"
 
 $(UV):
@@ -68,3 +70,15 @@ generate: bootstrap
 # fails when regenerating changes anything, then builds the TypeScript client
 check-generated: bootstrap
 	scripts/check_generated.sh
+
+# Production serving: apply migrations, then `baton-api serve` (uvicorn worker processes; graceful
+# shutdown on SIGTERM/Ctrl-C). Configure with BATON_* variables, see README "Production serving".
+serve: .venv/.synced
+	cd apps/api && $(UV) run baton-api migrate
+	cd apps/api && exec $(UV) run baton-api serve
+
+# Benchmark (not part of `make test`): real servers, wrk (installed with apt-get if missing),
+# PostgreSQL at BATON_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+bench: .venv/.synced
+	scripts/bench/ensure_wrk.sh
+	$(UV) run python scripts/bench/run.py

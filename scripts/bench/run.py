@@ -121,7 +121,7 @@ def _with_database(url: str, name: str) -> str:
 
 @contextmanager
 def postgres_database(admin_url: str) -> Iterator[str]:
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     name = f"baton_bench_{uuid.uuid4().hex[:10]}"
     dsn = admin_url.replace("postgres://", "postgresql://", 1)
@@ -270,13 +270,13 @@ def run_refresh(server: Server, account: Account, work_dir: Path) -> dict[str, A
 
 
 def median_rps(runs: dict[str, dict[str, list[dict[str, Any]]]], server: str, route: str) -> float:
-    return statistics.median(r["rps"] for r in runs[server][route])
+    return statistics.median(float(r["rps"]) for r in runs[server][route])
 
 
 def median_ratio(runs: dict[str, dict[str, list[dict[str, Any]]]], a: tuple[str, str], b: tuple[str, str]) -> float:
     """Median over rounds of run(a)/run(b) taken in the same round: each pair is side by side."""
     pairs = zip(runs[a[0]][a[1]], runs[b[0]][b[1]], strict=True)
-    return statistics.median(x["rps"] / y["rps"] for x, y in pairs)
+    return statistics.median(float(x["rps"]) / float(y["rps"]) for x, y in pairs)
 
 
 def summarize(data: dict[str, Any]) -> list[dict[str, Any]]:
