@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_PASSWORD, RegisteredUser, sign_in
-from tests.security.conftest import bearer
+from tests.security.conftest import bearer, migrated_sqlite
 from tests.support.servers import api_servers
 
 TEN_K = "Ω-10k-password-" + "abcdefghij" * 1000
@@ -168,14 +168,10 @@ def raw_request(url: str, payload: bytes) -> bytes:
 
 
 @pytest.mark.slow
-def test_real_server_survives_oversized_headers_and_broken_requests(
-    backend: str, database_url: str, data_dir: Path
-) -> None:
+def test_real_server_survives_oversized_headers_and_broken_requests(tmp_path: Path) -> None:
     """Against real uvicorn: header floods and broken HTTP get a 4xx (or a closed connection),
     and the server keeps answering."""
-    if backend != "sqlite":
-        pytest.skip("HTTP parsing does not depend on the database")
-    with api_servers(database_url, processes=1, data_dir=data_dir) as pool:
+    with api_servers(migrated_sqlite(tmp_path), processes=1, data_dir=tmp_path) as pool:
         url = pool.urls[0]
         huge_header = httpx.get(f"{url}/health", headers={"X-Filler": "a" * 200_000})
         assert huge_header.status_code == 431

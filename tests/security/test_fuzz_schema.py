@@ -5,8 +5,6 @@ schema: documented status code, content type, headers and body; invalid input is
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from tests.security.conftest import migrated_sqlite
 from tests.support.servers import api_servers
 
 ADMIN_EMAIL = "fuzz-admin@example.com"
@@ -31,25 +30,7 @@ SERVER_ENV = {
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     data_dir: Path = tmp_path_factory.mktemp("fuzz")
-    database_url = f"sqlite://{data_dir / 'fuzz.sqlite3'}?busy_timeout=10000"
-    env = {
-        "BATON_ENV": "test",
-        "BATON_DATABASE_URL": database_url,
-        "BATON_DATA_DIR": str(data_dir),
-        "BATON_BCRYPT_ROUNDS": "4",
-        "BATON_JWT_SECRET": "race-secret-" + "y" * 40,
-        "PATH": "/usr/bin:/bin",
-    }
-    for command, stdin in ((["migrate"], ""), (["create-admin", ADMIN_EMAIL, "--password-stdin"], ADMIN_PASSWORD)):
-        subprocess.run(
-            [sys.executable, "-m", "baton_api.cli", *command],
-            input=stdin,
-            env=env,
-            check=True,
-            text=True,
-            capture_output=True,
-            timeout=120,
-        )
+    database_url = migrated_sqlite(data_dir, (["create-admin", ADMIN_EMAIL, "--password-stdin"], ADMIN_PASSWORD))
     with api_servers(database_url, processes=1, data_dir=data_dir, env=SERVER_ENV) as pool:
         url = pool.urls[0]
         login = httpx.post(
