@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -55,8 +56,8 @@ RESULTS = HERE / "results"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 BCRYPT_ROUNDS = 12
-ROUNDS = 3  # interleaved rounds of the throughput runs; ratios are medians over rounds
-RUN_SECONDS = 4
+ROUNDS = 5  # interleaved rounds of the throughput runs; ratios are medians over rounds
+RUN_SECONDS = 3
 CONNECTIONS = 32
 STORM_SIGN_INS = 32
 STORM_SECONDS = 12
@@ -192,6 +193,27 @@ def measure_hash_seconds(rounds: int) -> float:
     return statistics.median(samples)
 
 
+def measure_parallel_hash_rate(rounds: int, threads: int, per_thread: int = 3) -> float:
+    """Verifications per second with ``threads`` threads hashing at once, no server involved: what
+    the machine can give the storm right now. On an idle machine it is ``threads ÷ hash time``;
+    less means other processes hold some of the cores."""
+    from baton_api.core import passwords
+
+    stored = passwords.hash_password_sync("bench password", rounds)
+
+    def work() -> None:
+        for _ in range(per_thread):
+            passwords.verify_password_sync("bench password", stored)
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    start = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return threads * per_thread / (time.perf_counter() - start)
+
+
 # --- measurements ---------------------------------------------------------------------------
 
 
@@ -217,8 +239,10 @@ def wrk_route(server: Server, route: str, token: str, *, seconds: float) -> dict
     return result
 
 
-def run_storm(server: Server, account: Account, hash_seconds: float) -> dict[str, Any]:
+def run_storm(server: Server, account: Account) -> dict[str, Any]:
     cores = os.cpu_count() or 1
+    hash_seconds = measure_hash_seconds(BCRYPT_ROUNDS)
+    parallel_rate = measure_parallel_hash_rate(BCRYPT_ROUNDS, cores)
     storm = subprocess.Popen(
         [
             "wrk", "-t1", f"-c{STORM_SIGN_INS}", f"-d{STORM_SECONDS}s", "--timeout", "60s",
@@ -242,6 +266,7 @@ def run_storm(server: Server, account: Account, hash_seconds: float) -> dict[str
         "cores": cores,
         "bcrypt_rounds": BCRYPT_ROUNDS,
         "hash_seconds": hash_seconds,
+        "machine_parallel_hashes_per_second": parallel_rate,
         "concurrent_sign_ins": STORM_SIGN_INS,
         "sign_ins": ok,
         "sign_in_errors": signins["errors"],
@@ -303,7 +328,9 @@ def summarize(data: dict[str, Any]) -> list[dict[str, Any]]:
     rate, target = storm["sign_ins_per_second"], storm["sign_ins_target"]
     what = f"sign-in storm: sign-ins/s ({storm['concurrent_sign_ins']} concurrent, bcrypt {storm['bcrypt_rounds']})"
     formula = f"0.85 × {storm['cores']} cores ÷ {storm['hash_seconds'] * 1000:.0f} ms"
-    item("3", what, rate, f"{rate:.2f}/s", f"≥ {target:.2f}/s ({formula})", rate >= target)
+    machine = storm["machine_parallel_hashes_per_second"]
+    shown = f"{rate:.2f}/s (bare bcrypt on {storm['cores']} threads, no server: {machine:.2f}/s)"
+    item("3", what, rate, shown, f"≥ {target:.2f}/s ({formula})", rate >= target)
     for name, label in (("sqlite-1w", "SQLite"), ("pg-1w", "PostgreSQL")):
         r = refresh[name]
         p99 = r["latency_us"]["p99"] / 1000
@@ -369,8 +396,7 @@ def run_all(work_dir: Path, postgres_admin_url: str) -> dict[str, Any]:
             throughput = run_throughput(servers, tokens)
 
             log("sign-in storm (pg-1w)")
-            hash_seconds = measure_hash_seconds(BCRYPT_ROUNDS)
-            storm = run_storm(servers["pg-1w"], accounts["pg-1w"], hash_seconds)
+            storm = run_storm(servers["pg-1w"], accounts["pg-1w"])
             probe_p99 = storm["probe"]["latency_us"]["p99"] / 1000
             log(f"storm: {storm['sign_ins_per_second']:.2f} sign-ins/s, probe p99 {probe_p99:.1f} ms")
 

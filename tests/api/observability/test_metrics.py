@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
+from baton_api.config import Settings
 from baton_api.core import metrics
 from fastapi import FastAPI
 
@@ -215,3 +216,12 @@ class TestMetricsToken:
         response = await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
         assert response.status_code == 200
         assert "baton_sign_ins_total" in response.text
+
+
+def test_empty_variables_leave_metrics_access_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copied .env.example has ``BATON_METRICS_TOKEN=``: that must not become an empty token."""
+    monkeypatch.setenv("BATON_METRICS_TOKEN", "")
+    monkeypatch.setenv("BATON_METRICS_PUBLIC", "")
+    settings = Settings(env="test", jwt_secret="t" * 48)  # type: ignore[arg-type]
+    assert settings.metrics_token is None
+    assert settings.metrics_public is None

@@ -20,7 +20,8 @@ WEAK_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "dev", 
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BATON_", extra="ignore")
+    # An empty variable (as in a copied .env.example) means "unset", never an empty secret.
+    model_config = SettingsConfigDict(env_prefix="BATON_", extra="ignore", env_ignore_empty=True)
 
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path(".baton")
