@@ -110,7 +110,8 @@ async def start_session(
     now = utcnow()
     now_ts = int(now.timestamp())
     session_id = uuid.uuid4()
-    session_expires = now + timedelta(seconds=settings.session_max_age_seconds)
+    # Whole seconds, like the JWT `exp` it caps: the session and its last token end together.
+    session_expires = datetime.fromtimestamp(now_ts + settings.session_max_age_seconds, UTC)
     jti = uuid.uuid4()
     exp = min(now_ts + settings.refresh_token_ttl_seconds, int(session_expires.timestamp()))
     async with in_transaction():
