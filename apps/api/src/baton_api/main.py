@@ -14,12 +14,12 @@ from baton_api.admin.router import router as admin_router
 from baton_api.auth.router import router as auth_router
 from baton_api.config import Settings, get_settings
 from baton_api.core import passwords
-from baton_api.core.request_limits import RequestSizeLimitMiddleware
 from baton_api.core.db import tortoise_config
 from baton_api.core.errors import install_error_handlers
 from baton_api.core.logging import REQUEST_ID_HEADER, configure_logging
 from baton_api.core.observability import ObservabilityMiddleware
 from baton_api.core.ratelimit import RateLimiter
+from baton_api.core.request_limits import RequestSizeLimitMiddleware
 from baton_api.core.tokens import TokenCodec
 from baton_api.health.router import router as health_router
 from baton_api.metrics.router import router as metrics_router
