@@ -16,7 +16,7 @@ Measured (the issue's six items): 1. token-only vs bare route; 2. ``/users/me`` 
 and PostgreSQL; 3. a storm of 32 concurrent sign-ins while ``/health`` is probed every 10 ms;
 4. refresh rotation at 50 concurrent sessions; 5. one vs two worker processes; 6. peak RSS.
 
-    uv run python scripts/bench/run.py            # everything, ~5 minutes
+    uv run python scripts/bench/run.py            # everything, ~3½ minutes
     uv run python scripts/bench/run.py --charts   # redraw charts from results.json
 """
 
