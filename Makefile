@@ -37,7 +37,7 @@ dev: export NEXT_TELEMETRY_DISABLED ?= 1
 dev: bootstrap
 	npx turbo run dev
 
-test: bootstrap check-generated test-py test-web test-e2e
+test: bootstrap lint typecheck check-generated test-py test-web test-e2e
 
 test-py: .venv/.synced
 	$(UV) run pytest $(PYTEST_ARGS)
@@ -57,8 +57,9 @@ test-e2e: .venv/.synced node_modules/.installed
 lint: .venv/.synced
 	$(UV) run ruff check . && $(UV) run ruff format --check .
 
-typecheck: .venv/.synced
+typecheck: .venv/.synced node_modules/.installed
 	$(UV) run mypy
+	npx turbo run typecheck
 
 openapi: .venv/.synced
 	$(UV) run baton-api openapi

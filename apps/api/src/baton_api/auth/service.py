@@ -94,7 +94,9 @@ async def password_grant(
         # branches make the same query, and the answer below is the same either way.
         target = await User.get_or_none(email=users_service.normalize_email(username))
         await record_event(
-            "sign_in_failed", user_id=target.id if target else None, ip_address=client.ip_address,
+            "sign_in_failed",
+            user_id=target.id if target else None,
+            ip_address=client.ip_address,
             reason="invalid_credentials",
         )
         raise InvalidGrant(ErrorCode.INVALID_CREDENTIALS, "Incorrect email or password.")
