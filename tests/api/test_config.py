@@ -49,3 +49,11 @@ def test_settings_come_from_baton_environment_variables(monkeypatch: pytest.Monk
     assert settings.access_token_ttl_seconds == 42
     assert settings.refresh_grace_seconds == 0
     assert settings.refresh_reuse_revokes_session is False
+
+
+def test_production_accepts_a_hex_secret_from_openssl_rand(tmp_path: Path) -> None:
+    hex_secret = (
+        "9f" + "0123456789abcdef" * 3 + "e4c1ab0d93ff2a77"
+    )  # 16 distinct characters, like `openssl rand -hex 32`
+    settings = Settings(env="production", jwt_secret=hex_secret, database_url="postgres://db/b", data_dir=tmp_path)  # type: ignore[arg-type]
+    assert settings.jwt_secret_bytes == hex_secret.encode()
