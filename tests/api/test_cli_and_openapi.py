@@ -78,9 +78,18 @@ def test_error_models_are_in_the_schema(schema: dict[str, Any]) -> None:
     assert register["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ValidationErrorResponse")
 
 
-async def test_swagger_ui_is_served_with_oauth_settings() -> None:
+async def test_swagger_ui_and_redoc_are_served_without_a_cdn() -> None:
     transport = httpx.ASGITransport(app=create_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         page = await client.get("/docs")
-    assert page.status_code == 200
-    assert "swagger-ui" in page.text and "initOAuth" in page.text
+        assert page.status_code == 200
+        assert "initOAuth" in page.text and '"clientId": "swagger-ui"' in page.text
+        assert "/docs-assets/swagger-ui-bundle.js" in page.text
+        assert "cdn.jsdelivr.net" not in page.text
+        bundle = await client.get("/docs-assets/swagger-ui-bundle.js")
+        assert bundle.status_code == 200 and "SwaggerUIBundle" in bundle.text
+        assert (await client.get("/docs-assets/swagger-ui.css")).status_code == 200
+        redirect = await client.get("/docs/oauth2-redirect")
+        assert redirect.status_code == 200
+        redoc = await client.get("/redoc")
+        assert redoc.status_code == 200 and "cdn.jsdelivr.net" not in redoc.text

@@ -15,6 +15,7 @@ from baton_api.auth.router import router as auth_router
 from baton_api.config import Settings, get_settings
 from baton_api.core import passwords
 from baton_api.core.db import tortoise_config
+from baton_api.core.docs import install_docs
 from baton_api.core.errors import install_error_handlers
 from baton_api.core.logging import REQUEST_ID_HEADER, configure_logging
 from baton_api.core.observability import ObservabilityMiddleware
@@ -51,8 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Authentication with JWT access tokens and single-use rotating refresh tokens.",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        swagger_ui_init_oauth={"usePkceWithAuthorizationCodeGrant": False, "clientId": "swagger-ui"},
+        docs_url=None,  # served with local assets by install_docs
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.settings = settings
     app.state.codec = TokenCodec.from_settings(settings)
     app.state.rate_limiter = RateLimiter(settings)
