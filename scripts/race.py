@@ -6,10 +6,12 @@ clients. The tabs share one token store (like browser tabs sharing a cookie) but
 each has its own connection pool, its own in-flight refresh and its own API process (round-robin).
 Every client uses the Python SDK (``baton_sdk``) with the chosen refresh ``--strategy``.
 
-Reported: calls succeeded/failed, refresh attempts, rotations, grace replays (successful refreshes
-that were not rotations), reuse detections, sessions revoked, whether the refresh chain stayed
+Reported: calls succeeded/failed, refresh attempts (made by the clients, and answered by the API),
+rotations, grace replays, reuse detections, sessions revoked, whether the refresh chain stayed
 linear, and whether the user ended up logged out (the client dropped its tokens, or its refresh
-token no longer works).
+token no longer works). Every number is measured where it happens: calls and attempts by the SDK,
+refreshes answered and grace replays by the API's own counter (``/metrics`` of every process,
+before and after the wave), rotations, reuse and revocations in the database.
 
 Examples:
     uv run python scripts/race.py --grace 0 --strategy naive --parallel 20        # reproduce the race
@@ -41,6 +43,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `tests.support` importabl
     sys.path.insert(0, str(ROOT))
 
 import asyncpg  # noqa: E402
+import httpx  # noqa: E402
 from baton_client.api.auth import auth_register  # noqa: E402
 from baton_client.models.user_create import UserCreate  # noqa: E402
 from baton_client.models.user_read import UserRead  # noqa: E402
@@ -56,6 +59,7 @@ from baton_sdk import (  # noqa: E402
     StrategyName,
     TokenPair,
 )
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
 from tests.support import databases  # noqa: E402
 from tests.support.servers import ServerPool, api_servers  # noqa: E402
@@ -69,6 +73,9 @@ HARNESS_SERVER_ENV = {
     "BATON_LOG_LEVEL": "WARNING",
 }
 EXPIRY_MARGIN_SECONDS = 0.25
+# The API's Prometheus counter of refresh grants, labelled by outcome (rotated, grace_replay, …).
+REFRESH_COUNTER = "baton_token_refreshes"
+GRACE_REPLAY_OUTCOME = "grace_replay"
 
 
 @dataclass(frozen=True)
@@ -140,11 +147,13 @@ class RaceResult:
     calls_succeeded: int
     calls_failed: int
     failures: dict[str, int]
-    refresh_attempts: int
+    refresh_attempts: int  # refresh grants the clients sent (SDK counters)
     refresh_succeeded: int
     refresh_failed: int
+    refreshes_at_api: int  # refresh grants the API answered, by any outcome (its /metrics)
+    api_refresh_outcomes: dict[str, int]
     rotations: int
-    grace_replays: int
+    grace_replays: int  # the API's count of replays answered with the identical successor
     reuse_detected: int
     sessions_revoked: int
     chain_linear: bool
@@ -231,6 +240,26 @@ async def still_signed_in(base_url: str, store: MemoryTokenStore) -> bool:
         except (InvalidGrantError, NotAuthenticatedError):
             return False
     return True
+
+
+async def api_refresh_outcomes(urls: Sequence[str]) -> Counter[str]:
+    """The API's own count of refresh grants by outcome, summed over its processes.
+
+    Each harness server is a separate uvicorn process with its own counters, so the sum is the
+    cluster's total (a multi-worker ``baton-api serve`` aggregates already; the harness never runs one).
+    """
+    totals: Counter[str] = Counter()
+    async with httpx.AsyncClient(timeout=10.0) as http:
+        for url in urls:
+            response = await http.get(f"{url}/metrics")
+            response.raise_for_status()
+            for family in text_string_to_metric_families(response.text):
+                if family.name != REFRESH_COUNTER:
+                    continue
+                for sample in family.samples:
+                    if sample.name == f"{REFRESH_COUNTER}_total":
+                        totals[sample.labels["outcome"]] += int(sample.value)
+    return totals
 
 
 @asynccontextmanager
@@ -323,9 +352,13 @@ async def run_scenarios(
     await wait_until_expired(max(pairs, key=lambda p: p.expires_at))
     results = []
     for scenario, account, pair in zip(scenarios, accounts, pairs, strict=True):
+        before = await api_refresh_outcomes(pool.urls)
         started = time.perf_counter()
         wave = await fire(pool.urls, pair, scenario)
         seconds = time.perf_counter() - started
+        at_api = await api_refresh_outcomes(pool.urls)
+        at_api.subtract(before)
+        api_outcomes = {outcome: count for outcome, count in sorted(at_api.items()) if count}
         chain = await inspect_chain(pool.database_url, account.user_id)
         logged_out = not await still_signed_in(pool.urls[0], wave.store)
         failures = Counter(code for code in wave.outcomes if code != "ok")
@@ -345,8 +378,10 @@ async def run_scenarios(
             refresh_attempts=wave.stats.refresh_attempts,
             refresh_succeeded=wave.stats.refresh_succeeded,
             refresh_failed=wave.stats.refresh_failed,
+            refreshes_at_api=sum(api_outcomes.values()),
+            api_refresh_outcomes=api_outcomes,
             rotations=chain.rotations,
-            grace_replays=max(0, wave.stats.refresh_succeeded - chain.rotations),
+            grace_replays=api_outcomes.get(GRACE_REPLAY_OUTCOME, 0),
             reuse_detected=chain.reuse_detected,
             sessions_revoked=chain.sessions_revoked,
             chain_linear=chain.linear,
@@ -428,7 +463,8 @@ def render_table(results: Sequence[RaceResult], title: str) -> Any:
         "tabs",
         "calls ok",
         "failed",
-        "refreshes",
+        "refreshes sent",
+        "at API",
         "rotations",
         "grace replays",
         "reuse detected",
@@ -445,6 +481,7 @@ def render_table(results: Sequence[RaceResult], title: str) -> Any:
             f"{r.calls_succeeded}/{r.parallel}",
             f"[red]{r.calls_failed}[/red]" if r.calls_failed else "0",
             str(r.refresh_attempts),
+            str(r.refreshes_at_api),
             str(r.rotations),
             str(r.grace_replays),
             str(r.reuse_detected),

@@ -70,7 +70,8 @@ def describe(result: RaceResult) -> str:
     return (
         f"{result.policy_label} × {result.strategy} × {result.tabs} tab(s), {result.database}, "
         f"{result.processes} process(es): ok={result.calls_succeeded} failed={result.calls_failed} "
-        f"{result.failures} refreshes={result.refresh_attempts} rotations={result.rotations} "
+        f"{result.failures} refreshes={result.refresh_attempts} at_api={result.api_refresh_outcomes} "
+        f"rotations={result.rotations} grace_replays={result.grace_replays} "
         f"reuse={result.reuse_detected} revoked={result.sessions_revoked} linear={result.chain_linear} "
         f"logged_out={result.logged_out}"
     )

@@ -51,12 +51,25 @@ def test_every_strategy_converges_without_a_failed_call(outcomes: Outcomes, scen
     assert result.chain_linear and result.max_children <= 1, describe(result)
     assert result.reuse_detected == 0 and result.sessions_revoked == 0, describe(result)
     assert not result.logged_out, describe(result)
+    # The API's own counters agree with the database: every refresh that reached it was either the
+    # one rotation or a grace replay of its successor; none was refused.
+    assert result.api_refresh_outcomes.get("rotated", 0) == result.rotations, describe(result)
+    assert result.refreshes_at_api == result.rotations + result.grace_replays, describe(result)
+    assert result.refreshes_at_api >= result.refresh_succeeded, describe(result)
 
 
 def test_single_flight_refreshes_once_per_tab(outcomes: Outcomes) -> None:
     for tabs in (1, 3):
         result = outcomes[BATON_DEFAULT.name, Scenario("single_flight", tabs, PARALLEL_CALLS)]
         assert 1 <= result.refresh_attempts <= tabs, describe(result)
+        assert result.refreshes_at_api <= tabs, describe(result)
+
+
+def test_racing_refreshes_converge_through_grace_replays(outcomes: Outcomes) -> None:
+    """Without single-flight every racer reaches the API: one rotates, the others are grace replays."""
+    for strategy in ("naive", "backoff"):
+        result = outcomes[BATON_DEFAULT.name, Scenario(strategy, 1, PARALLEL_CALLS)]
+        assert result.grace_replays >= 1, describe(result)
 
 
 class DropFirstRefreshResponse(httpx.AsyncBaseTransport):

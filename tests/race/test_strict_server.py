@@ -38,6 +38,7 @@ async def outcomes(race_database: str, processes: int, data_dir: Path) -> Outcom
 def test_every_run_keeps_one_linear_chain(outcomes: Outcomes) -> None:
     for result in outcomes.values():
         assert result.chain_linear and result.max_children <= 1, describe(result)
+        assert result.grace_replays == 0, describe(result)  # a strict server never replays
 
 
 @pytest.mark.parametrize("policy", [STRICT, TOLERANT], ids=lambda p: p.name)
