@@ -89,6 +89,7 @@ export function sessionCallback({ session, token }: { session: Session; token: J
     user: { id: token.sub, email: token.email },
     accessToken: token.accessToken,
     accessTokenExpires: token.accessTokenExpires,
+    accessTokenLifetime: token.accessTokenLifetime,
     scopes: token.scopes,
     rotations: token.rotations,
     ...(token.error ? { error: token.error } : {}),

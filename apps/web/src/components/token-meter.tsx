@@ -11,13 +11,14 @@ export function TokenMeter() {
   if (!session) return null;
   const left = Math.max(0, session.accessTokenExpires - now);
   const expired = left === 0;
+  const share = session.accessTokenLifetime > 0 ? Math.min(1, left / session.accessTokenLifetime) : 0;
   return (
     <div>
       <span className={`status ${expired ? "bad" : "ok"}`} data-testid="token-state">
         {expired ? "Access token expired" : `Access token valid for ${(left / 1000).toFixed(1)} s`}
       </span>
       <div className={`meter${expired ? " expired" : ""}`} aria-hidden>
-        <div style={{ width: `${expired ? 100 : Math.min(100, (left / 1000 / 60) * 100)}%` }} />
+        <div style={{ width: `${expired ? 100 : share * 100}%` }} />
       </div>
     </div>
   );

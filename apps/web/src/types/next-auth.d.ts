@@ -21,6 +21,8 @@ declare module "next-auth" {
     accessToken: string | null;
     /** Epoch milliseconds. */
     accessTokenExpires: number;
+    /** The access token's whole lifetime in milliseconds (for showing how much of it is left). */
+    accessTokenLifetime: number;
     scopes: string[];
     /** Refresh-token rotations this session has gone through (each one reached the API once). */
     rotations: number;

@@ -90,6 +90,7 @@ describe("session callback", () => {
       user: { id: "user-1", email: "ada@example.com" },
       accessToken: "at-0",
       accessTokenExpires: NOW + 60_000,
+      accessTokenLifetime: 300_000,
       scopes: ["user"],
       rotations: 0,
     });

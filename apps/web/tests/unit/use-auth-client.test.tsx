@@ -17,6 +17,7 @@ function session(accessToken: string | null, extra: Partial<Session> = {}): Sess
     user: { id: USER.id, email: USER.email },
     accessToken,
     accessTokenExpires: Date.now() + 60_000,
+    accessTokenLifetime: 300_000,
     scopes: ["user"],
     rotations: 0,
     ...extra,
