@@ -93,7 +93,7 @@ export function Dashboard() {
             </ul>
           )}
         </section>
-        <section className="card" aria-labelledby="events-title" data-testid="events-card">
+        <section className="card wide" aria-labelledby="events-title" data-testid="events-card">
           <h2 id="events-title">Recent security events</h2>
           <QueryState isPending={events.isPending} error={events.error} />
           {events.data && (
