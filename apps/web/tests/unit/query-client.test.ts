@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { ApiError } from "@/lib/api-error";
-import { MAX_RETRIES, RETRY_MAX_DELAY_MS, isRetryable, retryDelay, shouldRetry } from "@/lib/query-client";
+import { MAX_RETRIES, RETRY_MAX_DELAY_MS, isRetryable, makeQueryClient, retryDelay, shouldRetry } from "@/lib/query-client";
 
 const error = (status: number, code: string) => new ApiError(status, { error_code: code, detail: code });
 
@@ -34,5 +34,11 @@ describe("retry policy", () => {
     expect([0, 1, 2].map((attempt) => retryDelay(attempt, () => 0))).toEqual([100, 200, 400]);
     expect([0, 1, 2].map((attempt) => retryDelay(attempt, () => 1))).toEqual([200, 400, 800]);
     expect(retryDelay(20, () => 1)).toBe(RETRY_MAX_DELAY_MS);
+  });
+
+  it("is what every query uses; mutations are never retried", () => {
+    const defaults = makeQueryClient().getDefaultOptions();
+    expect(defaults.queries?.retry).toBe(shouldRetry);
+    expect(defaults.mutations?.retry).toBe(false);
   });
 });

@@ -93,6 +93,20 @@ describe("useAuthClient", () => {
     expect(signOut).not.toHaveBeenCalled();
   });
 
+  it("replays a call once: a replay that is refused again is handed back, not looped", async () => {
+    fetchMock.mockImplementation(async () => json(401, { error_code: "token_expired", detail: "expired" }));
+    const { client, update, signOut, sdk } = await setup(session(EXPIRED), async () => session(FRESH, { rotations: 1 }));
+
+    const results = await Promise.all(Array.from({ length: 3 }, () => sdk.usersReadMe({ client })));
+
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(fetchMock).toHaveBeenCalledTimes(6); // each call: the original and one replay
+    const sent = fetchMock.mock.calls.map(([request]) => request.headers.get("Authorization"));
+    expect(sent.filter((header) => header === `Bearer ${FRESH}`)).toHaveLength(3);
+    for (const { error } of results) expect(error).toMatchObject({ status: 401, body: { error_code: "token_expired" } });
+    expect(signOut).not.toHaveBeenCalled();
+  });
+
   it("replays a request body unchanged", async () => {
     fetchMock.mockImplementation(async (request) => {
       if (request.headers.get("Authorization") === `Bearer ${FRESH}`) return json(200, { echoed: await request.text() });
