@@ -218,6 +218,12 @@ async def _rotate(
     child_jti = uuid.uuid4()
     exp = min(now_ts + settings.refresh_token_ttl_seconds, int(session.expires_at.timestamp()))
     async with in_transaction():
+        # Lock order everywhere: the session row, then its tokens (as ``end_session``), so a
+        # rotation racing a logout or a reuse detection never deadlocks on PostgreSQL. This also
+        # makes "the session is still alive" part of the same atomic step as the claim.
+        alive = await Session.filter(id=session.id, revoked_at__isnull=True).update(last_used_at=now)
+        if alive != 1:
+            raise InvalidGrant(ErrorCode.SESSION_REVOKED, "This session has ended; sign in again.")
         claimed = await RefreshToken.filter(jti=row.jti, rotated_at__isnull=True, revoked=False).update(
             rotated_at=now, child_jti=child_jti
         )
@@ -226,7 +232,6 @@ async def _rotate(
         await RefreshToken.create(
             jti=child_jti, session_id=session.id, parent_jti=row.jti, issued_at=now_ts, expires_at=exp
         )
-        await Session.filter(id=session.id).update(last_used_at=now)
     return _issue(codec, user_id=user.id, session_id=session.id, scope=scope, jti=child_jti, iat=now_ts, exp=exp)
 
 
