@@ -110,3 +110,58 @@ async def test_unknown_scope_is_invalid_scope(client: httpx.AsyncClient, user: R
 async def test_swagger_ui_style_request_with_client_id_works(client: httpx.AsyncClient, user: RegisteredUser) -> None:
     response = await sign_in(client, user.email, user.password, scope="", client_id="swagger-ui", client_secret="")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "grant_type=refresh_token&grant_type=password&username={email}&password={password}",
+        "grant_type=password&username={email}&username=other@example.com&password={password}",
+        "grant_type=password&username={email}&password={password}&password=second-guess",
+    ],
+)
+async def test_repeated_parameters_are_invalid_request(
+    client: httpx.AsyncClient, user: RegisteredUser, body: str
+) -> None:
+    """RFC 6749 §3.2: a parameter sent twice is refused, even when the rest would sign in."""
+    content = body.format(email=user.email, password=user.password.replace(" ", "+"))
+    response = await client.post(
+        "/auth/token", content=content, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert "must not be repeated" in response.json()["error_description"]
+
+
+async def test_repeated_token_on_revoke_is_invalid_request(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    content = f"token={tokens['refresh_token']}&token=other"
+    response = await client.post(
+        "/auth/revoke", content=content, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
+async def test_unparsable_multipart_gets_an_oauth_error(client: httpx.AsyncClient) -> None:
+    response = await client.post("/auth/token", content=b"garbage", headers={"content-type": "multipart/form-data"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+    assert response.json()["error_code"] == "invalid_request"
+    assert response.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("registered", "typed"),
+    [
+        ("x@xn--exmple-cua.com", "x@xn--exmple-cua.com"),  # punycode domain, stored as Unicode
+        ("x@xn--exmple-cua.com", "X@exämple.com"),
+        ("zoe\u0308@example.com", "zoe\u0308@example.com"),  # NFD, stored as NFC
+        ("zoe\u0308@example.com", "ZO\u00cb@example.com"),
+    ],
+)
+async def test_sign_in_accepts_every_spelling_of_the_registered_address(
+    client: httpx.AsyncClient, registered: str, typed: str
+) -> None:
+    password = "quartz-lantern-meadow-47"
+    assert (await client.post("/auth/register", json={"email": registered, "password": password})).status_code == 201
+    assert (await sign_in(client, typed, password)).status_code == 200

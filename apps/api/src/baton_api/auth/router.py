@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response, status
+from fastapi import APIRouter, Depends, Form, Request, Response, status
 
 from baton_api.auth import service, throttling
 from baton_api.auth.schemas import TokenResponse
@@ -27,6 +27,16 @@ def _bounded(value: str | None, name: str, limit: int = MAX_FIELD) -> str | None
     return value
 
 
+async def reject_repeated_parameters(request: Request) -> None:
+    """RFC 6749 §3.1/§3.2: request parameters MUST NOT be included more than once."""
+    form = await request.form()  # parsed once; FastAPI reuses it for the Form() fields
+    seen: set[str] = set()
+    for key, _ in form.multi_items():
+        if key in seen:
+            raise InvalidRequest(ErrorCode.INVALID_REQUEST, f"The {key} parameter must not be repeated.")
+        seen.add(key)
+
+
 def _required(value: str | None, name: str) -> str:
     if not value:
         raise InvalidRequest(ErrorCode.INVALID_REQUEST, f"The {name} parameter is required.")
@@ -46,7 +56,12 @@ async def register(body: UserCreate, settings: AppSettings, limiter: Limiter, cl
     return UserRead.model_validate(user)
 
 
-@router.post("/token", response_model=TokenResponse, responses=error_responses(400, 429, oauth=True))
+@router.post(
+    "/token",
+    response_model=TokenResponse,
+    responses=error_responses(400, 429, oauth=True),
+    dependencies=[Depends(reject_repeated_parameters)],
+)
 async def token(
     response: Response,
     settings: AppSettings,
@@ -94,7 +109,11 @@ async def token(
 
 
 @router.post(
-    "/revoke", status_code=status.HTTP_200_OK, response_class=Response, responses=error_responses(400, oauth=True)
+    "/revoke",
+    status_code=status.HTTP_200_OK,
+    response_class=Response,
+    responses=error_responses(400, oauth=True),
+    dependencies=[Depends(reject_repeated_parameters)],
 )
 async def revoke(
     codec: Codec,

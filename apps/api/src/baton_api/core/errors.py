@@ -200,6 +200,9 @@ def install_error_handlers(app: FastAPI, *, oauth_paths: frozenset[str]) -> None
 
     async def handle_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if request.url.path in oauth_paths and exc.status_code == 400:
+            # e.g. an unparsable multipart body: OAuth clients must still get RFC 6749 §5.2
+            return await handle_baton_error(request, InvalidRequest(ErrorCode.INVALID_REQUEST, str(exc.detail)))
         code = {
             404: ErrorCode.NOT_FOUND,
             405: ErrorCode.METHOD_NOT_ALLOWED,

@@ -2,7 +2,8 @@
 
 One ``RateLimiter`` lives on the app (``app.state.rate_limiter``). Budgets come from settings in
 `limits` notation and are keyed by what they protect: an account (a hash of the normalised email,
-so no address is written to Redis), a client IP, or a session. A hit that exceeds any of a rule's
+so no address is written to Redis), an account as seen from one client IP, a client IP, or a
+session. A hit that exceeds any of a rule's
 windows is rejected; callers answer 429 with ``Retry-After`` (``core.errors.RateLimited``).
 
 When the store itself fails (Redis down), requests are let through and the failure is logged:
@@ -23,6 +24,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from baton_api.config import Settings
+from baton_api.core.emails import normalize_email
 
 logger = logging.getLogger("baton.ratelimit")
 
@@ -33,6 +35,7 @@ REJECTION_EVENT_RATE = limits.parse("1/minute")
 class Budget(StrEnum):
     """What is being limited; the value names the counter family in the store."""
 
+    SIGN_IN_PER_ACCOUNT_IP = "sign_in:account_ip"
     SIGN_IN_PER_ACCOUNT = "sign_in:account"
     SIGN_IN_PER_IP = "sign_in:ip"
     REGISTER_PER_ACCOUNT = "register:account"
@@ -48,7 +51,12 @@ class Rejection:
 
 def account_key(email: str) -> str:
     """A stable, non-reversible-at-a-glance key for an account: never store the address itself."""
-    return hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return hashlib.sha256(normalize_email(email).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def account_client_key(email: str, ip_address: str | None) -> str:
+    """One account as seen from one client address."""
+    return f"{account_key(email)}:{ip_address or 'unknown'}"
 
 
 def _storage(settings: Settings) -> Storage:
@@ -64,6 +72,7 @@ class RateLimiter:
         self.storage = _storage(settings)
         self._strategy = MovingWindowRateLimiter(self.storage)
         self._rules: dict[Budget, list[limits.RateLimitItem]] = {
+            Budget.SIGN_IN_PER_ACCOUNT_IP: limits.parse_many(settings.rate_limit_sign_in_per_account_ip),
             Budget.SIGN_IN_PER_ACCOUNT: limits.parse_many(settings.rate_limit_sign_in_per_account),
             Budget.SIGN_IN_PER_IP: limits.parse_many(settings.rate_limit_sign_in_per_ip),
             Budget.REGISTER_PER_ACCOUNT: limits.parse_many(settings.rate_limit_register_per_account),

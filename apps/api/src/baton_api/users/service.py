@@ -9,13 +9,13 @@ from tortoise.exceptions import IntegrityError
 
 from baton_api.auth.models import SecurityEvent
 from baton_api.config import Settings
-from baton_api.core import password_policy, passwords
+from baton_api.core import emails, password_policy, passwords
 from baton_api.users.exceptions import CurrentPasswordIncorrect, EmailAlreadyRegistered, PasswordRejected
 from baton_api.users.models import User
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    return emails.normalize_email(email)
 
 
 async def check_password_policy(
