@@ -1,5 +1,6 @@
 """Online guessing and request floods (OWASP ASVS 5.0 V6.3.1; NIST SP 800-63B §5.2.2): budgets
-per account, per client IP and per session, 429 with Retry-After, shared across processes."""
+per account, per account and client IP, per client IP and per session, 429 with Retry-After,
+shared across processes; none of them lets an attacker lock the owner's own client out."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.support.databases import require_redis
 from tests.support.servers import api_servers
 
 ACCOUNT_BUDGET = 5
+CLIENT_BUDGET = 3  # per account and client IP
 
 
 def from_ip(address: str) -> dict[str, str]:
@@ -40,8 +42,17 @@ class TestSignIn:
         return {
             "trusted_proxies": ["127.0.0.1"],  # the ASGI test client's address: it plays the proxy
             "rate_limit_sign_in_per_account": f"{ACCOUNT_BUDGET}/minute",
+            "rate_limit_sign_in_per_account_ip": f"{CLIENT_BUDGET}/minute",
             "rate_limit_sign_in_per_ip": "8/minute",
         }
+
+    @staticmethod
+    async def guess(client: httpx.AsyncClient, email: str, password: str, ip: str) -> httpx.Response:
+        return await client.post(
+            "/auth/token",
+            data={"grant_type": "password", "username": email, "password": password},
+            headers=from_ip(ip),
+        )
 
     async def test_password_guessing_from_many_ips_hits_the_account_budget(
         self, client: httpx.AsyncClient, user: RegisteredUser
@@ -57,22 +68,47 @@ class TestSignIn:
         assert statuses == [400] * ACCOUNT_BUDGET + [429] * 3
         assert_rate_limited(response, oauth=True)
 
-    async def test_the_right_password_is_refused_too_while_limited(
+    async def test_the_right_password_is_refused_too_from_the_client_that_was_guessing(
         self, client: httpx.AsyncClient, user: RegisteredUser
     ) -> None:
-        """No oracle: once the budget is spent, a correct guess gets the same 429 as a wrong one."""
-        for i in range(ACCOUNT_BUDGET):
-            await client.post(
-                "/auth/token",
-                data={"grant_type": "password", "username": user.email, "password": f"guess {i}"},
-                headers=from_ip(f"203.0.113.{i + 1}"),
-            )
-        right = await client.post(
-            "/auth/token",
-            data={"grant_type": "password", "username": user.email.upper(), "password": user.password},
-            headers=from_ip("203.0.113.200"),
-        )
+        """No oracle: once a client has spent its budget on an account, a correct guess from it
+        gets the same 429 as a wrong one."""
+        for i in range(CLIENT_BUDGET):
+            assert (await self.guess(client, user.email, f"guess {i}", "203.0.113.9")).status_code == 400
+        right = await self.guess(client, user.email.upper(), user.password, "203.0.113.9")
         assert_rate_limited(right, oauth=True)
+        events = await SecurityEvent.filter(type="rate_limited")
+        assert [e.detail["budget"] for e in events] == ["sign_in:account_ip"]
+
+    async def test_parallel_guesses_from_one_client_cannot_slip_past_its_budget(
+        self, client: httpx.AsyncClient, user: RegisteredUser
+    ) -> None:
+        """Each attempt is counted before its password is checked, atomically."""
+        responses = await asyncio.gather(
+            *(self.guess(client, user.email, f"burst {i}", "203.0.113.10") for i in range(CLIENT_BUDGET + 4))
+        )
+        assert sorted(r.status_code for r in responses) == [400] * CLIENT_BUDGET + [429] * 4
+
+    async def test_guessing_from_other_ips_cannot_lock_the_owners_client_out(
+        self, client: httpx.AsyncClient, user: RegisteredUser
+    ) -> None:
+        """A botnet spends the account-wide ceiling; the owner's client, which signed in before,
+        still signs in (held only to its own budget), while new clients get 429 for any password."""
+        owner_ip = "192.0.2.44"
+        assert (await self.guess(client, user.email, user.password, owner_ip)).status_code == 200
+        statuses = [
+            (await self.guess(client, user.email, f"guess {i}", f"198.51.100.{i + 1}")).status_code
+            for i in range(ACCOUNT_BUDGET + 2)
+        ]
+        assert statuses == [400] * (ACCOUNT_BUDGET - 1) + [429] * 3  # the owner's sign-in counted too
+
+        assert (await self.guess(client, user.email, user.password, owner_ip)).status_code == 200
+        assert_rate_limited(await self.guess(client, user.email, user.password, "198.51.100.200"), oauth=True)
+        # The owner's client is still bound by its own budget: it cannot be used to bypass the ceiling.
+        owner_statuses = [
+            (await self.guess(client, user.email, "not it", owner_ip)).status_code for _ in range(CLIENT_BUDGET)
+        ]
+        assert owner_statuses == [400] * (CLIENT_BUDGET - 2) + [429] * 2
 
     async def test_one_ip_spraying_many_accounts_hits_the_ip_budget(self, client: httpx.AsyncClient) -> None:
         statuses = [
@@ -197,6 +233,7 @@ def test_account_budget_is_shared_by_two_processes_through_redis(database_url: s
     env = {
         "BATON_REDIS_URL": redis_url,
         "BATON_RATE_LIMIT_SIGN_IN_PER_ACCOUNT": f"{ACCOUNT_BUDGET}/minute",
+        "BATON_RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP": "1000/minute",  # the ceiling is under test
         "BATON_RATE_LIMIT_SIGN_IN_PER_IP": "1000/minute",
         "BATON_RATE_LIMIT_REGISTER_PER_IP": "1000/minute",
     }

@@ -134,15 +134,15 @@ async def test_rate_limited_requests_are_counted_by_limit(client: httpx.AsyncCli
 class TestRateLimitedSignIns:
     @pytest.fixture
     def settings_overrides(self) -> dict[str, object]:
-        return {"rate_limit_enabled": True, "rate_limit_sign_in_per_account": "2/minute"}
+        return {"rate_limit_enabled": True, "rate_limit_sign_in_per_account_ip": "2/minute"}
 
     async def test_sign_ins_refused_by_the_limiter_are_counted(
         self, client: httpx.AsyncClient, user: RegisteredUser
     ) -> None:
-        before = value(await scrape(client), "baton_rate_limited_requests_total", limit="sign_in:account")
+        before = value(await scrape(client), "baton_rate_limited_requests_total", limit="sign_in:account_ip")
         statuses = [(await sign_in(client, user.email, user.password)).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
-        after = value(await scrape(client), "baton_rate_limited_requests_total", limit="sign_in:account")
+        after = value(await scrape(client), "baton_rate_limited_requests_total", limit="sign_in:account_ip")
         assert after - before == 1
 
 
