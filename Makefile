@@ -33,6 +33,8 @@ migrate: .venv/.synced
 
 # The browser calls the API directly: let the dev web origin through CORS unless told otherwise.
 dev: export BATON_CORS_ORIGINS ?= ["http://localhost:3000","http://127.0.0.1:3000"]
+# The Next server signs users in on their behalf and forwards each browser's address: believe it.
+dev: export BATON_TRUSTED_PROXIES ?= ["127.0.0.1","::1"]
 dev: export NEXT_TELEMETRY_DISABLED ?= 1
 dev: bootstrap
 	npx turbo run dev

@@ -71,6 +71,8 @@ export default defineConfig({
         BATON_ACCESS_TOKEN_TTL_SECONDS: String(e2e.accessTokenTtlSeconds),
         BATON_BCRYPT_ROUNDS: "4",
         BATON_CORS_ORIGINS: JSON.stringify([e2e.webUrl]),
+        // The Next server (127.0.0.1) forwards each browser's address on sign-in and refresh.
+        BATON_TRUSTED_PROXIES: JSON.stringify(["127.0.0.1"]),
       },
     },
     {

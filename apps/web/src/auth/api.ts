@@ -1,4 +1,7 @@
-/** Server-side calls to the API's OAuth endpoints, through the generated client. */
+/**
+ * Server-side calls to the API's OAuth endpoints, through the generated client, on behalf of the
+ * browser whose request is being served (its address is passed on: see `forwardedFor`).
+ */
 import {
   apiErrorCode,
   authRevoke,
@@ -11,6 +14,7 @@ import {
   type TokenResponse,
   type UserRead,
 } from "@baton/api-client";
+import { headers } from "next/headers";
 
 import { serverEnv } from "@/env";
 
@@ -30,6 +34,37 @@ function api(): Client {
   return serverClient;
 }
 
+/** The API reads no more hops of `X-Forwarded-For` than this; pass on no more either. */
+export const MAX_FORWARDED_HOPS = 32;
+
+/**
+ * The browser's address chain as this server received it, to pass on in `X-Forwarded-For`.
+ *
+ * Every sign-in and refresh of the web app reaches the API from this server; without the chain the
+ * API's per-IP budgets would count all web users as one client. The API believes the header only
+ * from its `BATON_TRUSTED_PROXIES`, which must list this server. Next.js puts the socket's address
+ * here when a request arrives without the header, and keeps the chain a reverse proxy in front of
+ * it wrote (so in production a proxy must set it: see SECURITY.md).
+ */
+export function forwardedFor(incoming: Pick<Headers, "get">): string | undefined {
+  const hops = (incoming.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return hops.length > 0 ? hops.slice(-MAX_FORWARDED_HOPS).join(", ") : undefined;
+}
+
+async function forwardingHeaders(): Promise<Record<string, string>> {
+  let incoming: Pick<Headers, "get">;
+  try {
+    incoming = await headers();
+  } catch {
+    return {}; // called outside a request (scripts, tests): there is no browser to speak for
+  }
+  const chain = forwardedFor(incoming);
+  return chain ? { "X-Forwarded-For": chain } : {};
+}
+
 /** RFC 6749 §5.2: `invalid_grant` (and any other 4xx but 429) will not succeed on a retry. */
 export function isFatal(failure: GrantFailure): boolean {
   return failure.status >= 400 && failure.status < 500 && failure.status !== 429;
@@ -37,7 +72,12 @@ export function isFatal(failure: GrantFailure): boolean {
 
 async function grant(body: Token): Promise<GrantResult> {
   try {
-    const { data, error, response } = await authToken({ client: api(), body, cache: "no-store" });
+    const { data, error, response } = await authToken({
+      client: api(),
+      body,
+      cache: "no-store",
+      headers: await forwardingHeaders(),
+    });
     if (data) return { ok: true, tokens: data };
     const description =
       typeof error === "object" && error !== null && "error_description" in error
@@ -59,7 +99,13 @@ export function refreshGrant(refreshToken: string): Promise<GrantResult> {
 }
 
 export async function readMe(accessToken: string): Promise<UserRead> {
-  const { data } = await usersReadMe({ client: api(), auth: accessToken, throwOnError: true, cache: "no-store" });
+  const { data } = await usersReadMe({
+    client: api(),
+    auth: accessToken,
+    throwOnError: true,
+    cache: "no-store",
+    headers: await forwardingHeaders(),
+  });
   return data;
 }
 
@@ -69,5 +115,6 @@ export async function revoke(refreshToken: string): Promise<void> {
     client: api(),
     body: { token: refreshToken, token_type_hint: "refresh_token" },
     throwOnError: true,
+    headers: await forwardingHeaders(),
   });
 }
