@@ -82,6 +82,16 @@ async def test_demoted_admin_loses_access_before_the_token_expires(
     assert refreshed.json()["scope"] == "user"  # lost privileges drop out of the refreshed scope
 
 
+async def test_admin_token_of_an_ended_session_stops_working(
+    client: httpx.AsyncClient, admin_tokens: dict[str, str]
+) -> None:
+    revoked = await client.post("/auth/revoke", data={"token": admin_tokens["refresh_token"]})
+    assert revoked.status_code == 200
+    response = await client.get("/admin/users", headers=bearer(admin_tokens["access_token"]))
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "token_invalid"
+
+
 async def test_admin_routes_need_authentication(client: httpx.AsyncClient) -> None:
     response = await client.get("/admin/users")
     assert response.status_code == 401

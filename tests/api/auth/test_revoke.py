@@ -50,7 +50,14 @@ async def test_missing_token_is_invalid_request(client: httpx.AsyncClient) -> No
     assert response.json()["error"] == "invalid_request"
 
 
-async def test_unsupported_token_type_hint(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+async def test_unknown_token_type_hint_is_ignored(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    """RFC 7009 §2.1: the hint orders the search; the server extends it to every token type."""
     response = await client.post("/auth/revoke", data={"token": tokens["refresh_token"], "token_type_hint": "id_token"})
-    assert response.status_code == 400
-    assert response.json()["error"] == "unsupported_token_type"
+    assert response.status_code == 200
+    assert (await refresh(client, tokens["refresh_token"])).json()["error_code"] == "session_revoked"
+
+
+async def test_wrong_token_type_hint_still_finds_the_token(client: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    hint = {"token": tokens["refresh_token"], "token_type_hint": "access_token"}
+    assert (await client.post("/auth/revoke", data=hint)).status_code == 200
+    assert (await refresh(client, tokens["refresh_token"])).json()["error_code"] == "session_revoked"

@@ -45,7 +45,7 @@ export type EndedSessions = {
 /**
  * ErrorCode
  */
-export type ErrorCode = 'not_authenticated' | 'token_expired' | 'token_invalid' | 'insufficient_scope' | 'invalid_request' | 'unsupported_grant_type' | 'unsupported_token_type' | 'invalid_scope' | 'invalid_credentials' | 'refresh_token_invalid' | 'refresh_token_expired' | 'refresh_token_revoked' | 'refresh_token_reused' | 'session_revoked' | 'session_expired' | 'email_already_registered' | 'validation_error' | 'not_found' | 'method_not_allowed' | 'rate_limited' | 'internal_error';
+export type ErrorCode = 'not_authenticated' | 'token_expired' | 'token_invalid' | 'insufficient_scope' | 'invalid_request' | 'unsupported_grant_type' | 'invalid_scope' | 'invalid_credentials' | 'refresh_token_invalid' | 'refresh_token_expired' | 'refresh_token_revoked' | 'refresh_token_reused' | 'session_revoked' | 'session_expired' | 'email_already_registered' | 'validation_error' | 'not_found' | 'method_not_allowed' | 'rate_limited' | 'internal_error';
 
 /**
  * ErrorResponse

@@ -294,12 +294,7 @@ async def end_session(session_id: uuid.UUID, *, reason: str) -> bool:
 
 async def revoke_token(codec: TokenCodec, *, token: str, token_type_hint: str | None, client: ClientInfo) -> None:
     """RFC 7009: end the session the token belongs to. Unknown or invalid tokens are not an error."""
-    if token_type_hint not in (None, "", "refresh_token", "access_token"):
-        raise OAuthError(
-            ErrorCode.UNSUPPORTED_TOKEN_TYPE,
-            "token_type_hint must be refresh_token or access_token.",
-            error="unsupported_token_type",
-        )
+    # RFC 7009 §2.1: the hint only orders the search; an unknown hint is ignored, not an error.
     sid: str | None = None
     sub: str | None = None
     order = (

@@ -22,7 +22,6 @@ class ErrorCode(StrEnum):
     # token endpoint (RFC 6749 §5.2 carries these as error_code beside `error`)
     INVALID_REQUEST = "invalid_request"
     UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type"
-    UNSUPPORTED_TOKEN_TYPE = "unsupported_token_type"
     INVALID_SCOPE = "invalid_scope"
     INVALID_CREDENTIALS = "invalid_credentials"
     REFRESH_TOKEN_INVALID = "refresh_token_invalid"

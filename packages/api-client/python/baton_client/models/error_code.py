@@ -20,7 +20,6 @@ ErrorCode = Literal[
     "token_expired",
     "token_invalid",
     "unsupported_grant_type",
-    "unsupported_token_type",
     "validation_error",
 ]
 
@@ -44,7 +43,6 @@ ERROR_CODE_VALUES: set[ErrorCode] = {
     "token_expired",
     "token_invalid",
     "unsupported_grant_type",
-    "unsupported_token_type",
     "validation_error",
 }
 
