@@ -1,9 +1,12 @@
 """GET /auth/sessions, DELETE /auth/sessions/{id}, DELETE /auth/sessions (all others)."""
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
-from baton_api.auth.models import SecurityEvent
+import jwt
+from baton_api.auth.models import SecurityEvent, Session
+from baton_api.config import Settings
 
 from tests.conftest import RegisteredUser, refresh, sign_in
 
@@ -147,3 +150,15 @@ async def test_revoked_session_is_not_listed_after_logout(client: httpx.AsyncCli
     sessions = (await client.get("/auth/sessions", headers=bearer(here["access_token"]))).json()
     assert [s["user_agent"] for s in sessions] == ["Here/1.0"]
     assert (await sign_in(client, user.email, user.password)).status_code == 200
+
+
+async def test_idle_sessions_without_a_live_refresh_token_are_not_listed(
+    client: httpx.AsyncClient, user: RegisteredUser, settings: Settings
+) -> None:
+    idle = await login(client, user, "Old-Tablet/1.0")
+    current = await login(client, user, "Phone/2.0")
+    idle_sid = jwt.decode(idle["refresh_token"], options={"verify_signature": False})["sid"]
+    long_ago = datetime.now(UTC) - timedelta(seconds=settings.refresh_token_ttl_seconds + 60)
+    await Session.filter(id=idle_sid).update(last_used_at=long_ago)
+    response = await client.get("/auth/sessions", headers=bearer(current["access_token"]))
+    assert [s["user_agent"] for s in response.json()] == ["Phone/2.0"]

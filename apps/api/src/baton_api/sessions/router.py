@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from baton_api.core.dependencies import Client
+from baton_api.core.dependencies import AppSettings, Client
 from baton_api.core.errors import error_responses
 from baton_api.sessions import service
 from baton_api.sessions.dependencies import CurrentSession
@@ -18,9 +18,9 @@ router = APIRouter(prefix="/auth/sessions", tags=["sessions"])
 
 
 @router.get("", response_model=list[SessionRead], responses=error_responses(401))
-async def list_sessions(user: CurrentUser, current: CurrentSession) -> list[SessionRead]:
+async def list_sessions(user: CurrentUser, current: CurrentSession, settings: AppSettings) -> list[SessionRead]:
     """Your active sessions, most recently used first; `current` marks this one."""
-    sessions = await service.list_active_sessions(user.id)
+    sessions = await service.list_active_sessions(user.id, idle_ttl_seconds=settings.refresh_token_ttl_seconds)
     return [
         SessionRead(
             id=s.id,
