@@ -13,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -32,7 +33,7 @@ USER_SCOPES = frozenset({"user"})
 ADMIN_SCOPES = USER_SCOPES | {"admin"}
 
 
-class RefreshOutcome:
+class RefreshOutcome(StrEnum):
     ROTATED = "rotated"
     GRACE_REPLAY = "grace_replay"
     REUSE_DETECTED = "reuse_detected"
@@ -45,7 +46,7 @@ class IssuedTokens:
     refresh_token: str
     scope: str
     session_id: uuid.UUID
-    outcome: str = RefreshOutcome.ROTATED
+    outcome: RefreshOutcome = RefreshOutcome.ROTATED
     user_id: uuid.UUID | None = None
 
 
@@ -140,7 +141,7 @@ def _issue(
     jti: uuid.UUID,
     iat: int,
     exp: int,
-    outcome: str = RefreshOutcome.ROTATED,
+    outcome: RefreshOutcome = RefreshOutcome.ROTATED,
 ) -> IssuedTokens:
     access, expires_in = codec.issue_access_token(sub=str(user_id), sid=str(session_id), scope=scope)
     refresh = codec.encode_refresh_token(sub=str(user_id), sid=str(session_id), jti=str(jti), iat=iat, exp=exp)
