@@ -6,6 +6,7 @@ import uuid
 
 import anyio
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from baton_api.auth.models import SecurityEvent
 from baton_api.config import Settings
@@ -82,18 +83,21 @@ async def change_password(
             "password_unchanged", "The new password must differ from the current one."
         )
         raise PasswordRejected([unchanged], field="new_password")
-    user.password_hash = await passwords.hash_password(new_password, settings.bcrypt_rounds)
-    await user.save(update_fields=["password_hash", "updated_at"])
-    ended = await sessions_service.end_sessions(
-        user.id, keep=current_session_id, reason="password_changed", by="password_change", ip_address=ip_address
-    )
-    await SecurityEvent.create(
-        type="password_changed",
-        user_id=user.id,
-        session_id=current_session_id,
-        ip_address=ip_address,
-        detail={"other_sessions_ended": ended},
-    )
+    new_hash = await passwords.hash_password(new_password, settings.bcrypt_rounds)
+    # All or nothing: a new password with some old sessions still alive would defeat the point.
+    async with in_transaction():
+        user.password_hash = new_hash
+        await user.save(update_fields=["password_hash", "updated_at"])
+        ended = await sessions_service.end_sessions(
+            user.id, keep=current_session_id, reason="password_changed", by="password_change", ip_address=ip_address
+        )
+        await SecurityEvent.create(
+            type="password_changed",
+            user_id=user.id,
+            session_id=current_session_id,
+            ip_address=ip_address,
+            detail={"other_sessions_ended": ended},
+        )
     return ended
 
 
