@@ -165,3 +165,11 @@ async def test_sign_in_accepts_every_spelling_of_the_registered_address(
     password = "quartz-lantern-meadow-47"
     assert (await client.post("/auth/register", json={"email": registered, "password": password})).status_code == 201
     assert (await sign_in(client, typed, password)).status_code == 200
+
+
+@pytest.mark.parametrize("scope", ["\u2003user", "user\tadmin", 'us"er', "us\\er", "üser"])
+async def test_malformed_scope_is_invalid_scope(client: httpx.AsyncClient, user: RegisteredUser, scope: str) -> None:
+    """RFC 6749 §3.3: scope tokens are printable ASCII without `"` or `\\`, separated by spaces."""
+    response = await sign_in(client, user.email, user.password, scope=scope)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_scope"

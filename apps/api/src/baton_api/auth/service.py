@@ -9,6 +9,7 @@ forked chain impossible even if that logic were ever wrong.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -58,12 +59,23 @@ def allowed_scopes(user: User) -> frozenset[str]:
     return ADMIN_SCOPES if user.is_admin else USER_SCOPES
 
 
+# RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces.
+_SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5B\x5D-\x7E]+")
+
+
+def parse_scope(requested: str) -> set[str]:
+    tokens = [t for t in requested.split(" ") if t]
+    if not all(_SCOPE_TOKEN.fullmatch(t) for t in tokens):
+        raise OAuthError(ErrorCode.INVALID_SCOPE, "The scope parameter is malformed.", error="invalid_scope")
+    return set(tokens)
+
+
 def resolve_scope(requested: str | None, user: User) -> str:
     """RFC 6749 §3.3: no scope asked → everything the user may have; otherwise a subset of it."""
     allowed = allowed_scopes(user)
-    if requested is None or not requested.strip():
+    if requested is None or not requested.strip(" "):
         return " ".join(sorted(allowed))
-    asked = set(requested.split())
+    asked = parse_scope(requested)
     if not asked <= allowed:
         unknown = " ".join(sorted(asked - allowed))
         raise OAuthError(
@@ -203,7 +215,7 @@ def _narrow_scope(session_scope: str, user: User, requested: str | None) -> str:
     """RFC 6749 §6: a refresh may narrow the scope, never widen it; lost privileges drop out."""
     granted = set(session_scope.split()) & allowed_scopes(user)
     if requested and requested.strip():
-        asked = set(requested.split())
+        asked = parse_scope(requested)
         if not asked <= granted:
             raise OAuthError(ErrorCode.INVALID_SCOPE, "A refresh cannot widen the scope.", error="invalid_scope")
         granted = asked
