@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from baton_api.auth.models import RefreshToken, SecurityEvent, Session
@@ -37,7 +38,6 @@ ADMIN_SCOPES = USER_SCOPES | {"admin"}
 class RefreshOutcome(StrEnum):
     ROTATED = "rotated"
     GRACE_REPLAY = "grace_replay"
-    REUSE_DETECTED = "reuse_detected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +101,13 @@ async def record_event(
 async def password_grant(
     settings: Settings, codec: TokenCodec, *, username: str, password: str, scope: str | None, client: ClientInfo
 ) -> IssuedTokens:
-    user = await users_service.authenticate(settings, username, password)
-    if user is None:
-        # The owner of an existing account sees the failed attempt in their security log. Both
-        # branches make the same query, and the answer below is the same either way.
-        target = await User.get_or_none(email=users_service.normalize_email(username))
+    user = await users_service.get_by_email(username)
+    if not await users_service.authenticate(settings, user, password) or user is None:
+        # The owner of an existing account sees the failed attempt in their security log; the
+        # answer is the same whether the account exists or not.
         await record_event(
             "sign_in_failed",
-            user_id=target.id if target else None,
+            user_id=user.id if user else None,
             ip_address=client.ip_address,
             reason="invalid_credentials",
         )
@@ -336,9 +335,15 @@ async def revoke_token(codec: TokenCodec, *, token: str, token_type_hint: str | 
         )
 
 
-async def count_active_sessions(settings: Settings) -> int:
+def live_sessions(*, idle_ttl_seconds: int) -> QuerySet[Session]:
     """Sessions that can still be refreshed: not ended, within their maximum age, and used within
-    the refresh token lifetime (every rotation bumps ``last_used_at``)."""
+    the refresh token lifetime (every rotation bumps ``last_used_at``; an idle session has no live
+    refresh token left)."""
     now = utcnow()
-    idle_cutoff = now - timedelta(seconds=settings.refresh_token_ttl_seconds)
-    return await Session.filter(revoked_at__isnull=True, expires_at__gt=now, last_used_at__gt=idle_cutoff).count()
+    return Session.filter(
+        revoked_at__isnull=True, expires_at__gt=now, last_used_at__gt=now - timedelta(seconds=idle_ttl_seconds)
+    )
+
+
+async def count_active_sessions(settings: Settings) -> int:
+    return await live_sessions(idle_ttl_seconds=settings.refresh_token_ttl_seconds).count()

@@ -76,7 +76,7 @@ async def _refuse(
         if user_id is not None:
             account = await User.get_or_none(id=user_id)
         else:
-            account = await User.get_or_none(email=users_service.normalize_email(email)) if email else None
+            account = await users_service.get_by_email(email) if email else None
         user_id = account.id if account is not None else None
         await service.record_event(
             "rate_limited",
@@ -118,7 +118,7 @@ async def _guard_account(
     if rejection is None:
         return
     if user_id is None:
-        account = await User.get_or_none(email=users_service.normalize_email(email))
+        account = await users_service.get_by_email(email)
         user_id = account.id if account is not None else None
     if await _known_client(user_id, client.ip_address):
         return

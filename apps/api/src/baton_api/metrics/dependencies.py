@@ -11,6 +11,7 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security.utils import get_authorization_scheme_param
 
 from baton_api.auth.exceptions import NotAuthenticated
 from baton_api.core.dependencies import AppSettings
@@ -19,7 +20,7 @@ from baton_api.core.errors import NotFound
 
 async def require_metrics_access(request: Request, settings: AppSettings) -> None:
     if settings.metrics_token is not None:
-        scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+        scheme, presented = get_authorization_scheme_param(request.headers.get("authorization"))
         expected = settings.metrics_token.get_secret_value().encode()
         if scheme.lower() != "bearer" or not hmac.compare_digest(presented.strip().encode(), expected):
             raise NotAuthenticated("Metrics need 'Authorization: Bearer <BATON_METRICS_TOKEN>'.")

@@ -8,7 +8,7 @@ token of the family at once (``auth.service.end_session``), so the next refresh 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from baton_api.auth import service as auth_service
 from baton_api.auth.models import Session
@@ -22,15 +22,11 @@ async def get_active_session(user_id: uuid.UUID, session_id: uuid.UUID) -> Sessi
 
 
 async def list_active_sessions(user_id: uuid.UUID, *, idle_ttl_seconds: int) -> list[Session]:
-    """Sessions that can still be refreshed: not ended, within their maximum age, and used within
-    the refresh token lifetime (an idle one has no live refresh token left)."""
-    now = datetime.now(UTC)
-    return await Session.filter(
-        user_id=user_id,
-        revoked_at__isnull=True,
-        expires_at__gt=now,
-        last_used_at__gt=now - timedelta(seconds=idle_ttl_seconds),
-    ).order_by("-last_used_at", "id")
+    return await (
+        auth_service.live_sessions(idle_ttl_seconds=idle_ttl_seconds)
+        .filter(user_id=user_id)
+        .order_by("-last_used_at", "id")
+    )
 
 
 async def end_own_session(user_id: uuid.UUID, session_id: uuid.UUID, *, ip_address: str | None) -> None:

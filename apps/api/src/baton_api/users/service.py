@@ -49,16 +49,21 @@ async def register(settings: Settings, *, email: str, password: str) -> User:
         raise EmailAlreadyRegistered() from exc
 
 
-async def authenticate(settings: Settings, email: str, password: str) -> User | None:
-    """The user for these credentials, or None. Unknown addresses cost one bcrypt check too."""
-    user = await User.get_or_none(email=normalize_email(email))
-    valid = await passwords.verify_password(password, user.password_hash if user else None, settings.bcrypt_rounds)
-    if user is None or not valid or not user.is_active:
-        return None
-    if passwords.needs_rehash(user.password_hash, settings.bcrypt_rounds):
-        user.password_hash = await passwords.hash_password(password, settings.bcrypt_rounds)
-        await user.save(update_fields=["password_hash", "updated_at"])
-    return user
+async def get_by_email(email: str) -> User | None:
+    return await User.get_or_none(email=normalize_email(email))
+
+
+async def authenticate(settings: Settings, account: User | None, password: str) -> bool:
+    """Whether ``password`` signs in to ``account``. An unknown address (``None``) costs one
+    bcrypt check too, then fails; so does a disabled account."""
+    password_hash = account.password_hash if account else None
+    valid = await passwords.verify_password(password, password_hash, settings.bcrypt_rounds)
+    if account is None or not valid or not account.is_active:
+        return False
+    if passwords.needs_rehash(account.password_hash, settings.bcrypt_rounds):
+        account.password_hash = await passwords.hash_password(password, settings.bcrypt_rounds)
+        await account.save(update_fields=["password_hash", "updated_at"])
+    return True
 
 
 async def change_password(
